@@ -1,0 +1,129 @@
+package dev.cable.database;
+
+import dev.cable.CableDriver;
+import dev.cable.CableException;
+import dev.cable.CableMessage;
+import dev.cable.CableUnavailableException;
+import dev.cable.ChannelState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The database driver: JPA (Hibernate) on the {@code cable_channels} / {@code cable_messages} tables.
+ * A per-channel sequence row, incremented under its row lock, gives gap-free ids that become
+ * visible in order, and joins the caller's JTA transaction. It translates persistence failures into
+ * {@link CableUnavailableException}.
+ */
+@ApplicationScoped
+@Typed(DatabaseCableDriver.class)
+public class DatabaseCableDriver implements CableDriver {
+
+    private static final int KNOWN_CHANNELS_LIMIT = 100_000;
+
+    @Inject
+    DatabaseMessageStore store;
+
+    @Inject
+    ChannelRowCreator creator;
+
+    @Inject
+    SchemaInstaller schema;
+
+    @Inject
+    @ConfigProperty(name = "cable.database.create-schema")
+    boolean createSchema;
+
+    /** Channels whose sequence row is known to exist; rows are never deleted, so this never goes stale. */
+    private final Set<String> knownChannels = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public CableMessage emit(String channel, String event, String payload) {
+        return guarded("store an event", () -> {
+            ensureChannelRow(channel);
+            CableMessage stored = store.append(channel, event, payload);
+            if (stored == null) {
+                knownChannels.remove(channel);
+                throw new CableUnavailableException("the sequence row of channel '" + channel
+                        + "' disappeared from cable_channels during the emit; retry it", null);
+            }
+            return stored;
+        });
+    }
+
+    @Override
+    public ChannelState state(String channel) {
+        return guarded("read a channel", () -> store.state(channel));
+    }
+
+    @Override
+    public List<CableMessage> read(String channel, long afterId, long upToId, int limit) {
+        return guarded("read messages", () -> store.read(channel, afterId, upToId, limit));
+    }
+
+    @Override
+    public long cleanup(Duration olderThan) {
+        return guarded("clean up", () -> (long) store.deleteOlderThan(Instant.now().minus(olderThan)));
+    }
+
+    @Override
+    public void ping() {
+        guarded("answer a ping", () -> {
+            store.ping();
+            return null;
+        });
+    }
+
+    @Override
+    public String describe() {
+        try {
+            return "database (" + schema.ensureInstalled(createSchema) + ")";
+        } catch (RuntimeException e) {
+            return "database (unreachable)";
+        }
+    }
+
+    private void ensureChannelRow(String channel) {
+        if (knownChannels.contains(channel)) {
+            return;
+        }
+        try {
+            creator.createIfMissing(channel);
+        } catch (RuntimeException raceLostOrDown) {
+            // Either a concurrent creator won (duplicate key: the row exists now) or the database is
+            // down; the append that follows succeeds in the first case and reports the second.
+            return;
+        }
+        if (knownChannels.size() >= KNOWN_CHANNELS_LIMIT) {
+            knownChannels.clear();
+        }
+        knownChannels.add(channel);
+    }
+
+    private <T> T guarded(String action, Supplier<T> work) {
+        try {
+            schema.ensureInstalled(createSchema);
+            return work.get();
+        } catch (CableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CableUnavailableException("the database driver could not " + action + ": "
+                    + rootMessage(e) + " (check cable.datasource.url and that the database is up)", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cable.database;
+
+import dev.cable.CableMessage;
+import dev.cable.ChannelState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+
+/** The JPA work of the database driver, in the caller's transaction when there is one. */
+@ApplicationScoped
+public class DatabaseMessageStore {
+
+    @PersistenceContext(unitName = "cable")
+    EntityManager em;
+
+    /**
+     * Takes the channel's next id and stores the message. The UPDATE locks the channel row until the
+     * transaction ends, so the next emitter of this channel waits and ids become visible in order.
+     *
+     * @return the message, or {@code null} if the channel row does not exist
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public CableMessage append(String channel, String event, String payload) {
+        Instant now = Instant.now();
+        int updated = em.createQuery("update ChannelRow c set c.lastId = c.lastId + 1, c.updatedAt = :now "
+                        + "where c.channel = :channel")
+                .setParameter("now", now)
+                .setParameter("channel", channel)
+                .executeUpdate();
+        if (updated == 0) {
+            return null;
+        }
+        long id = em.createQuery("select c.lastId from ChannelRow c where c.channel = :channel", Long.class)
+                .setParameter("channel", channel)
+                .getSingleResult();
+        MessageRow row = new MessageRow(channel, id, event, payload, now);
+        em.persist(row);
+        em.flush();
+        return row.toMessage();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ChannelState state(String channel) {
+        List<Object[]> rows = em.createQuery(
+                        "select c.baseId, c.lastId from ChannelRow c where c.channel = :channel", Object[].class)
+                .setParameter("channel", channel)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return ChannelState.UNKNOWN;
+        }
+        return new ChannelState((Long) rows.get(0)[0], (Long) rows.get(0)[1]);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CableMessage> read(String channel, long afterId, long upToId, int limit) {
+        return em.createQuery("select m from MessageRow m where m.channel = :channel "
+                        + "and m.id > :after and m.id <= :upTo order by m.id", MessageRow.class)
+                .setParameter("channel", channel)
+                .setParameter("after", afterId)
+                .setParameter("upTo", upToId)
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(MessageRow::toMessage)
+                .toList();
+    }
+
+    /** Deletes messages created before {@code cutoff}; concurrent runs on several nodes just find less. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int deleteOlderThan(Instant cutoff) {
+        return em.createQuery("delete from MessageRow m where m.createdAt < :cutoff")
+                .setParameter("cutoff", cutoff)
+                .executeUpdate();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public void ping() {
+        em.createNativeQuery("select 1").getSingleResult();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cable.internal;
+
+import dev.cable.CableDriver;
+import dev.cable.database.DatabaseCableDriver;
+import dev.cable.redis.RedisCableDriver;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one place that turns {@code cable.driver} into a {@link CableDriver}. A CDI alternative
+ * implementing {@code CableDriver} (with {@code @Priority}) takes precedence over this producer.
+ */
+@ApplicationScoped
+public class DriverProducer {
+
+    static final String UNKNOWN_DRIVER = "cable.driver is '%s'; use 'database' (JPA: H2, MariaDB, PostgreSQL) "
+            + "or 'redis', or provide your own CableDriver as a CDI @Alternative @Priority bean";
+
+    private static final Logger LOG = Logger.getLogger(DriverProducer.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "cable.driver")
+    String driverName;
+
+    @Inject
+    Instance<DatabaseCableDriver> database;
+
+    @Inject
+    Instance<RedisCableDriver> redis;
+
+    @Inject
+    Instance<CableDriver> selected;
+
+    @Produces
+    @ApplicationScoped
+    CableDriver driver() {
+        return switch (driverName.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "database" -> database.get();
+            case "redis" -> redis.get();
+            default -> throw new IllegalStateException(String.format(UNKNOWN_DRIVER, driverName));
+        };
+    }
+
+    /** Fails the deployment early on a wrong {@code cable.driver}, and says which driver is in use. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        CableDriver driver = selected.get();
+        LOG.info(() -> "Cable uses the " + driver.describe() + " driver");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.cable.redis;
+
+import dev.cable.CableDriver;
+import dev.cable.CableException;
+import dev.cable.CableMessage;
+import dev.cable.CableUnavailableException;
+import dev.cable.ChannelState;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The Redis driver: per channel a hash with the id sequence and a sorted set of messages scored by
+ * id, written by one Lua script per emit (atomic, so ids of a channel are gap-free and appear in
+ * order). The sequence of a new channel life starts at a clock-derived base, so a cursor held across
+ * a Redis restart or FLUSH is recognised ({@code reset}) instead of silently skipping events.
+ */
+@ApplicationScoped
+@Typed(RedisCableDriver.class)
+public class RedisCableDriver implements CableDriver {
+
+    private static final RedisScript EMIT = RedisScript.load("emit.lua");
+    private static final RedisScript CLEANUP = RedisScript.load("cleanup.lua");
+    private static final int CLEANUP_BUDGET = 1000;
+
+    private JedisPool pool;
+    private RedisKeys keys;
+    private String maxMessagesPerChannel;
+    private String ttlSeconds;
+    private String uri;
+
+    /** For CDI proxies only. */
+    protected RedisCableDriver() {
+    }
+
+    @Inject
+    public RedisCableDriver(@ConfigProperty(name = "cable.redis.uri") String uri,
+                            @ConfigProperty(name = "cable.redis.prefix") String prefix,
+                            @ConfigProperty(name = "cable.redis.max-messages-per-channel") int maxMessagesPerChannel,
+                            @ConfigProperty(name = "cable.redis.pool-size") int poolSize,
+                            @ConfigProperty(name = "cable.retention") Duration retention) {
+        if (maxMessagesPerChannel < 0 || poolSize < 1) {
+            throw new IllegalArgumentException(
+                    "cable.redis.max-messages-per-channel must be >= 0 and cable.redis.pool-size >= 1");
+        }
+        JedisPoolConfig config = new JedisPoolConfig();
+        config.setMaxTotal(poolSize);
+        config.setMaxIdle(poolSize);
+        config.setMaxWait(Duration.ofSeconds(2));
+        config.setTestOnBorrow(false);
+        this.uri = uri;
+        this.pool = new JedisPool(config, URI.create(uri), 2000);
+        this.keys = new RedisKeys(prefix);
+        this.maxMessagesPerChannel = Integer.toString(maxMessagesPerChannel);
+        // keys live as long as messages are retained (at least a minute), refreshed by every emit
+        this.ttlSeconds = Long.toString(Math.max(60, retention.toSeconds()));
+    }
+
+    @Override
+    public CableMessage emit(String channel, String event, String payload) {
+        return withRedis("store an event", jedis -> {
+            List<?> result = (List<?>) EMIT.run(jedis, List.of(keys.meta(channel), keys.messages(channel)),
+                    List.of(event, payload, maxMessagesPerChannel, ttlSeconds));
+            long id = Long.parseLong((String) result.get(0));
+            Instant createdAt = Instant.ofEpochMilli(Long.parseLong((String) result.get(1)));
+            return new CableMessage(id, channel, event, payload, createdAt);
+        });
+    }
+
+    @Override
+    public ChannelState state(String channel) {
+        return withRedis("read a channel", jedis -> {
+            List<String> fields = jedis.hmget(keys.meta(channel), "base", "head");
+            if (fields.get(0) == null || fields.get(1) == null) {
+                return ChannelState.UNKNOWN;
+            }
+            return new ChannelState(Long.parseLong(fields.get(0)), Long.parseLong(fields.get(1)));
+        });
+    }
+
+    @Override
+    public List<CableMessage> read(String channel, long afterId, long upToId, int limit) {
+        return withRedis("read messages", jedis -> {
+            List<String> members = jedis.zrangeByScore(keys.messages(channel),
+                    "(" + afterId, Long.toString(upToId), 0, limit);
+            List<CableMessage> messages = new ArrayList<>(members.size());
+            for (String member : members) {
+                messages.add(parse(channel, member));
+            }
+            return messages;
+        });
+    }
+
+    @Override
+    public long cleanup(Duration olderThan) {
+        String cutoff = Long.toString(Instant.now().minus(olderThan).toEpochMilli());
+        return withRedis("clean up", jedis -> {
+            long removed = 0;
+            ScanParams params = new ScanParams().match(keys.messagesPattern()).count(500);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                for (String key : page.getResult()) {
+                    long n;
+                    do {
+                        n = ((Number) CLEANUP.run(jedis, List.of(key),
+                                List.of(cutoff, Integer.toString(CLEANUP_BUDGET)))).longValue();
+                        removed += n;
+                    } while (n == CLEANUP_BUDGET);
+                }
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+            return removed;
+        });
+    }
+
+    @Override
+    public void ping() {
+        withRedis("answer a ping", Jedis::ping);
+    }
+
+    @Override
+    public String describe() {
+        return "redis (" + redact(uri) + ")";
+    }
+
+    @PreDestroy
+    void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    static CableMessage parse(String channel, String member) {
+        int first = member.indexOf('\n');
+        int second = member.indexOf('\n', first + 1);
+        int third = member.indexOf('\n', second + 1);
+        return new CableMessage(Long.parseLong(member.substring(0, first)), channel,
+                member.substring(second + 1, third), member.substring(third + 1),
+                Instant.ofEpochMilli(Long.parseLong(member.substring(first + 1, second))));
+    }
+
+    private <T> T withRedis(String action, Function<Jedis, T> work) {
+        try (Jedis jedis = pool.getResource()) {
+            return work.apply(jedis);
+        } catch (CableException e) {
+            throw e;
+        } catch (JedisException e) {
+            throw new CableUnavailableException("the Redis driver could not " + action + " at "
+                    + redact(uri) + ": " + e.getMessage() + " (check cable.redis.uri and that Redis is up)", e);
+        }
+    }
+
+    private static String redact(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
+    }
+}

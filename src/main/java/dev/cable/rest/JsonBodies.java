@@ -1,0 +1,101 @@
+package dev.cable.rest;
+
+import dev.cable.CableException;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import java.io.InputStream;
+
+/** Reads request bodies with JSON-P and turns every shape error into a {@link CableException}. */
+final class JsonBodies {
+
+    /** Deeper bodies are refused: no legitimate request nests this far, and parsers recurse. */
+    static final int MAX_DEPTH = 64;
+
+    private JsonBodies() {
+    }
+
+    static JsonObject readObject(InputStream body) {
+        if (body == null) {
+            throw new CableException("the request body must be a JSON object");
+        }
+        try (JsonReader reader = Json.createReader(body)) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new CableException("the request body must be a JSON object, not " + typeOf(value));
+            }
+            checkDepth(value, 0);
+            return value.asJsonObject();
+        } catch (JsonParsingException e) {
+            throw new CableException("the request body is not valid JSON: " + e.getMessage());
+        } catch (CableException e) {
+            throw e;
+        } catch (JsonException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CableException ce) {
+                throw ce;
+            }
+            throw new CableException("the request body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    static String requiredString(JsonObject object, String field) {
+        JsonValue value = object.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            throw new CableException("\"" + field + "\" is required");
+        }
+        if (!(value instanceof JsonString string)) {
+            throw new CableException("\"" + field + "\" must be a string, not " + typeOf(value));
+        }
+        return string.getString();
+    }
+
+    /** A cursor: null, or an integer from 0 to 2^53 - 1. */
+    static Long cursor(String channel, JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+            throw new CableException("the cursor of channel \"" + channel
+                    + "\" must be null or a non-negative integer, not " + value);
+        }
+        try {
+            long id = number.longValueExact();
+            if (id < 0 || id > dev.cable.ChannelState.MAX_ID) {
+                throw new ArithmeticException();
+            }
+            return id;
+        } catch (ArithmeticException e) {
+            throw new CableException("the cursor of channel \"" + channel
+                    + "\" must be between 0 and 2^53-1, not " + value);
+        }
+    }
+
+    static String typeOf(JsonValue value) {
+        return switch (value.getValueType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case TRUE, FALSE -> "a boolean";
+            case NULL -> "null";
+        };
+    }
+
+    private static void checkDepth(JsonValue value, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new CableException("the request body nests deeper than " + MAX_DEPTH + " levels");
+        }
+        switch (value.getValueType()) {
+            case OBJECT -> value.asJsonObject().values().forEach(v -> checkDepth(v, depth + 1));
+            case ARRAY -> value.asJsonArray().forEach(v -> checkDepth(v, depth + 1));
+            default -> {
+            }
+        }
+    }
+}

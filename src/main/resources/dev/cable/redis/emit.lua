@@ -1,0 +1,21 @@
+-- Stores one event atomically: next id of the channel, ZADD, trim, expire.
+-- KEYS[1] = the channel's meta hash (base, head), KEYS[2] = the channel's message sorted set.
+-- ARGV[1] = event, ARGV[2] = payload JSON, ARGV[3] = max messages kept (0 = no limit),
+-- ARGV[4] = TTL of both keys in seconds.
+-- Ids are kept as strings: Lua 5.1 would print a 16-digit number in exponent form.
+local t = redis.call('TIME')
+local ms = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+if redis.call('HSETNX', KEYS[1], 'base', ms .. '000') == 1 then
+    -- a new life of the channel: ids continue from a base derived from the clock
+    redis.call('HSET', KEYS[1], 'head', ms .. '000')
+end
+redis.call('HINCRBY', KEYS[1], 'head', 1)
+local id = redis.call('HGET', KEYS[1], 'head')
+redis.call('ZADD', KEYS[2], id, id .. '\n' .. ms .. '\n' .. ARGV[1] .. '\n' .. ARGV[2])
+local max = tonumber(ARGV[3])
+if max > 0 then
+    redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -max - 1)
+end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {id, ms}
