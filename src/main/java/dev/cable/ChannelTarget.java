@@ -25,7 +25,8 @@ public final class ChannelTarget {
      * Stores an event on this channel; every client following the channel receives it once, in order.
      * Inside a JTA transaction (database driver) the event is part of that transaction.
      *
-     * @param payload any JSON-B serializable value (Map, record, JsonObject, List, String, number, or null)
+     * @param payload any JSON-B serializable value (Map, record, JsonObject, List, String, number, or null);
+     *                records and classes must be public, as JSON-B reads public accessors only
      * @return the stored message with its id
      * @throws CableException if the event name is invalid or the payload cannot be serialized or is
      *                        larger than {@code cable.max-payload-bytes}

@@ -4,16 +4,16 @@ import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Declares the datasource the database driver uses. Class, URL, user and password come from
- * MicroProfile Config ({@code cable.datasource.*}; the defaults give an in-memory H2 inside Payara
- * Micro), so switching to MariaDB or PostgreSQL is a matter of environment variables.
+ * Declares the datasource the database driver uses. Class and URL come from MicroProfile Config
+ * ({@code cable.datasource.class}, {@code cable.datasource.url}; the defaults give an in-memory H2
+ * inside Payara Micro), so switching to MariaDB or PostgreSQL is a matter of environment variables.
+ * Credentials go in the URL ({@code ?user=..&password=..}): Payara passes an unset or empty
+ * {@code ${MPCONFIG=...}} attribute on literally, which breaks a password-less login.
  */
 @DataSourceDefinition(
         name = CableDataSource.JNDI_NAME,
         className = "${MPCONFIG=cable.datasource.class}",
         url = "${MPCONFIG=cable.datasource.url}",
-        user = "${MPCONFIG=cable.datasource.user}",
-        password = "${MPCONFIG=cable.datasource.password}",
         minPoolSize = 2,
         maxPoolSize = 32)
 @ApplicationScoped

@@ -5,9 +5,12 @@ import dev.cable.CableException;
 import dev.cable.CableMessage;
 import dev.cable.CableUnavailableException;
 import dev.cable.ChannelState;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,11 +40,14 @@ public class DatabaseCableDriver implements CableDriver {
     @Inject
     SchemaInstaller schema;
 
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
     @Inject
     @ConfigProperty(name = "cable.database.create-schema")
     boolean createSchema;
 
-    /** Channels whose sequence row is known to exist; rows are never deleted, so this never goes stale. */
+    /** Channels whose sequence row is known to exist; Cable never deletes rows, so this rarely goes stale. */
     private final Set<String> knownChannels = ConcurrentHashMap.newKeySet();
 
     @Override
@@ -50,9 +56,20 @@ public class DatabaseCableDriver implements CableDriver {
             ensureChannelRow(channel);
             CableMessage stored = store.append(channel, event, payload);
             if (stored == null) {
+                // The row was deleted behind our back (the cache said it existed).
                 knownChannels.remove(channel);
-                throw new CableUnavailableException("the sequence row of channel '" + channel
-                        + "' disappeared from cable_channels during the emit; retry it", null);
+                if (transactions.getTransactionStatus() != Status.STATUS_NO_TRANSACTION) {
+                    // Creating it now from a new transaction could wait forever on the gap lock the
+                    // caller's transaction took with its failed UPDATE (MariaDB/MySQL).
+                    throw new CableUnavailableException("the sequence row of channel '" + channel
+                            + "' disappeared from cable_channels; retry the transaction", null);
+                }
+                ensureChannelRow(channel);
+                stored = store.append(channel, event, payload);
+                if (stored == null) {
+                    throw new CableUnavailableException("cannot create the sequence row of channel '"
+                            + channel + "' in cable_channels", null);
+                }
             }
             return stored;
         });

@@ -1,0 +1,19 @@
+package dev.cable.database;
+
+import dev.cable.CableDeployment;
+import dev.cable.CableDriverContract;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The driver contract on the database driver with postgresql. */
+@ExtendWith(ArquillianExtension.class)
+public class PostgreSqlDriverIT extends DatabaseDriverContract {
+
+    @Deployment
+    public static WebArchive deployment() {
+        return CableDeployment.war(CableDeployment.database("postgresql"),
+                PostgreSqlDriverIT.class, DatabaseDriverContract.class, CableDriverContract.class);
+    }
+}

@@ -1,0 +1,330 @@
+package dev.cable.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cable.CableDeployment;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The HTTP endpoints as a client sees them (docs/protocol.md): poll, publish, every bad input, and
+ * a Redis outage in the middle (through a proxy this test can cut).
+ */
+@ExtendWith(ArquillianExtension.class)
+public class HttpEndpointsIT {
+
+    static final String TOKEN = "it-secret-" + UUID.randomUUID();
+    static final int MAX_PAYLOAD = 2048;
+    static TcpProxy redisProxy;
+
+    @ArquillianResource
+    URL deployed;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private URI base;
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() throws IOException {
+        URI redis = URI.create(System.getProperty("cable.it.redis.uri", "redis://127.0.0.1:6379"));
+        redisProxy = new TcpProxy(redis.getHost(), redis.getPort());
+        Map<String, String> config = new LinkedHashMap<>(CableDeployment.redis("cable-http-" + System.nanoTime() + ":"));
+        config.put("cable.redis.uri", "redis://127.0.0.1:" + redisProxy.port());
+        config.put("cable.publish.token", TOKEN);
+        config.put("cable.max-payload-bytes", Integer.toString(MAX_PAYLOAD));
+        config.put("cable.max-request-bytes", "65536");
+        return CableDeployment.war(config);
+    }
+
+    @BeforeEach
+    void resolveBase() {
+        // the injected URL names the machine's external address; the server also listens on loopback
+        base = URI.create("http://127.0.0.1:" + deployed.getPort() + deployed.getPath());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    record Answer(int status, JsonObject body, HttpResponse<String> raw) {
+    }
+
+    private Answer send(HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonObject body = response.body().isEmpty() ? null
+                : Json.createReader(new StringReader(response.body())).readObject();
+        return new Answer(response.statusCode(), body, response);
+    }
+
+    private Answer post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private Answer publish(String json) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve("cable/publish")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private JsonObject poll(Map<String, Long> cursors) throws Exception {
+        var channels = Json.createObjectBuilder();
+        cursors.forEach((c, id) -> {
+            if (id == null) {
+                channels.addNull(c);
+            } else {
+                channels.add(c, id);
+            }
+        });
+        Answer answer = post("cable/poll", Json.createObjectBuilder().add("channels", channels).build().toString());
+        assertEquals(200, answer.status(), () -> answer.raw().body());
+        return answer.body().getJsonObject("channels");
+    }
+
+    private long head(String channel) throws Exception {
+        Map<String, Long> cursors = new HashMap<>();
+        cursors.put(channel, null);
+        return poll(cursors).getJsonObject(channel).getJsonNumber("lastId").longValue();
+    }
+
+    private static String fresh(String name) {
+        return "http:" + name + ":" + UUID.randomUUID();
+    }
+
+    private static String quote(String s) {
+        return Json.createValue(s).toString();
+    }
+
+    private void assertRejected(int status, Answer answer) {
+        assertEquals(status, answer.status(), () -> answer.raw().body());
+        assertTrue(answer.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertNotNull(answer.body(), "an error has a JSON body");
+        assertFalse(answer.body().getString("error").isBlank());
+        assertFalse(answer.raw().body().contains("Exception"), "no stack trace or class names leak");
+    }
+
+    // ---------------------------------------------------------------- poll and publish
+
+    @Test
+    public void publishedEventReachesAPollerOnceWithItsPayloadAndTimestamp() throws Exception {
+        String channel = fresh("chat");
+        long cursor = head(channel);
+        Answer published = publish("{\"channel\":" + quote(channel)
+                + ",\"event\":\"message:new\",\"payload\":{\"user\":\"alice\",\"text\":\"hi ✓\"}}");
+        assertEquals(200, published.status(), () -> published.raw().body());
+        long id = published.body().getJsonNumber("id").longValue();
+
+        JsonObject page = poll(Map.of(channel, cursor)).getJsonObject(channel);
+        assertEquals(1, page.getJsonArray("messages").size());
+        JsonObject message = page.getJsonArray("messages").getJsonObject(0);
+        assertEquals(id, message.getJsonNumber("id").longValue());
+        assertEquals("message:new", message.getString("event"));
+        assertEquals("hi ✓", message.getJsonObject("payload").getString("text"));
+        assertNotNull(java.time.Instant.parse(message.getString("created_at")));
+        assertEquals(id, page.getJsonNumber("lastId").longValue());
+        assertFalse(page.getBoolean("more"));
+        assertFalse(page.getBoolean("reset"));
+        assertTrue(poll(Map.of(channel, id)).getJsonObject(channel).getJsonArray("messages").isEmpty());
+    }
+
+    @Test
+    public void nullCursorStartsFromNowAndOnePollServesManyChannels() throws Exception {
+        String a = fresh("a");
+        String b = fresh("b");
+        publish("{\"channel\":" + quote(a) + ",\"event\":\"old\",\"payload\":1}");
+        Map<String, Long> cursors = new LinkedHashMap<>();
+        cursors.put(a, null);
+        cursors.put(b, null);
+        JsonObject now = poll(cursors);
+        assertTrue(now.getJsonObject(a).getJsonArray("messages").isEmpty(), "null means no history");
+        assertEquals(0, now.getJsonObject(b).getJsonNumber("lastId").longValue());
+
+        Answer both = publish("{\"messages\":[{\"channel\":" + quote(a) + ",\"event\":\"x\",\"payload\":\"for a\"},"
+                + "{\"channel\":" + quote(b) + ",\"event\":\"y\",\"payload\":[1,2]}]}");
+        assertEquals(2, both.body().getJsonArray("ids").size());
+        JsonObject next = poll(Map.of(a, now.getJsonObject(a).getJsonNumber("lastId").longValue(), b, 0L));
+        assertEquals("for a", next.getJsonObject(a).getJsonArray("messages").getJsonObject(0).getString("payload"));
+        assertEquals(Json.createArrayBuilder().add(1).add(2).build(),
+                next.getJsonObject(b).getJsonArray("messages").getJsonObject(0).get("payload"));
+    }
+
+    @Test
+    public void manyPublishersAndAPollerOverHttpSeeEveryEventExactlyOnceInOrder() throws Exception {
+        String channel = fresh("busy");
+        int publishers = 8;
+        int each = 150;
+        List<Long> sent = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int publisher = p;
+            Thread t = new Thread(() -> {
+                try {
+                    for (int n = 0; n < each; n++) {
+                        Answer a = publish("{\"channel\":" + quote(channel) + ",\"event\":\"n\",\"payload\":{\"p\":"
+                                + publisher + ",\"n\":" + n + "}}");
+                        assertEquals(200, a.status());
+                        sent.add(a.body().getJsonNumber("id").longValue());
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        List<Long> received = new ArrayList<>();
+        Map<Long, Integer> lastN = new HashMap<>();
+        long cursor = 0;
+        boolean done = false;
+        while (!done) {
+            boolean finished = threads.stream().noneMatch(Thread::isAlive);
+            JsonObject page = poll(Map.of(channel, cursor)).getJsonObject(channel);
+            assertFalse(page.getBoolean("reset"));
+            for (JsonValue v : page.getJsonArray("messages")) {
+                JsonObject m = v.asJsonObject();
+                received.add(m.getJsonNumber("id").longValue());
+                long p = m.getJsonObject("payload").getInt("p");
+                int n = m.getJsonObject("payload").getInt("n");
+                Integer previous = lastN.put(p, n);
+                assertTrue(previous == null || previous < n, "publisher order kept");
+            }
+            cursor = page.getJsonNumber("lastId").longValue();
+            done = finished && page.getJsonArray("messages").isEmpty() && !page.getBoolean("more");
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        List<Long> expected = new ArrayList<>(sent);
+        Collections.sort(expected);
+        assertEquals(publishers * each, received.size());
+        assertEquals(expected, received);
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    @Test
+    public void everyMalformedPollIsA400WithAJsonError() throws Exception {
+        String channel = fresh("bad");
+        List<String> bodies = List.of("", "{", "not json", "[]", "42", "{}", "{\"channels\":5}",
+                "{\"channels\":[]}", "{\"channels\":{}}", "{\"channels\":{\"a\":-1}}",
+                "{\"channels\":{\"a\":1.5}}", "{\"channels\":{\"a\":\"7\"}}", "{\"channels\":{\"a\":true}}",
+                "{\"channels\":{\"a\":{}}}", "{\"channels\":{\"a\":9007199254740992}}",
+                "{\"channels\":{\"a\":1e400}}", "{\"channels\":{\"\":1}}",
+                "{\"channels\":{\"" + "x".repeat(256) + "\":1}}", "{\"channels\":{\"a\\u0000b\":1}}",
+                "{\"channels\":{\"a\\nb\":null}}", "{\"channels\":{\"\\ud800\":null}}",
+                "{\"channels\":" + quote(channel) + "}");
+        for (String body : bodies) {
+            Answer answer = post("cable/poll", body);
+            assertRejected(400, answer);
+        }
+    }
+
+    @Test
+    public void tooManyChannelsDeepNestingAndHugeBodiesAreRefused() throws Exception {
+        var many = Json.createObjectBuilder();
+        for (int i = 0; i < 51; i++) {
+            many.addNull("c" + i);
+        }
+        assertRejected(400, post("cable/poll", Json.createObjectBuilder().add("channels", many).build().toString()));
+        assertRejected(400, post("cable/poll", "{\"channels\":{\"a\":null},\"x\":" + "[".repeat(500) + "]".repeat(500) + "}"));
+        String huge = "{\"channels\":{\"a\":null},\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        assertRejected(413, post("cable/poll", huge));
+    }
+
+    @Test
+    public void wrongMethodOrContentTypeAnswersJsonErrors() throws Exception {
+        assertRejected(415, send(HttpRequest.newBuilder(base.resolve("cable/poll")).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"a\":null}}")).build()));
+        assertRejected(415, send(HttpRequest.newBuilder(base.resolve("cable/poll"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("channels=a")).build()));
+        assertRejected(405, send(HttpRequest.newBuilder(base.resolve("cable/poll")).GET().build()));
+        assertRejected(404, send(HttpRequest.newBuilder(base.resolve("cable/nothing-here")).GET().build()));
+    }
+
+    @Test
+    public void publishNeedsTheBearerToken() throws Exception {
+        String channel = fresh("auth");
+        String body = "{\"channel\":" + quote(channel) + ",\"event\":\"e\",\"payload\":1}";
+        assertRejected(401, post("cable/publish", body));
+        assertRejected(401, send(HttpRequest.newBuilder(base.resolve("cable/publish"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer wrong")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+        assertRejected(401, send(HttpRequest.newBuilder(base.resolve("cable/publish"))
+                .header("Content-Type", "application/json").header("Authorization", "Basic " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()));
+        assertEquals(0, head(channel), "nothing stored");
+    }
+
+    @Test
+    public void invalidPublishStoresNothingEvenWhenOtherMessagesWereValid() throws Exception {
+        String channel = fresh("atomic");
+        String good = "{\"channel\":" + quote(channel) + ",\"event\":\"ok\",\"payload\":1}";
+        List<String> bad = List.of("{}", "{\"channel\":" + quote(channel) + "}",
+                "{\"channel\":5,\"event\":\"e\"}", "{\"channel\":\"\",\"event\":\"e\"}",
+                "{\"channel\":" + quote(channel) + ",\"event\":\"a\\u0001\"}",
+                "{\"messages\":[]}", "{\"messages\":{}}", "{\"messages\":[" + good + ",5]}",
+                "{\"messages\":[" + good + ",{\"channel\":" + quote(channel) + ",\"event\":\"\"}]}");
+        for (String body : bad) {
+            assertRejected(400, publish(body));
+        }
+        assertRejected(413, publish("{\"messages\":[" + good + ",{\"channel\":" + quote(channel)
+                + ",\"event\":\"big\",\"payload\":\"" + "y".repeat(MAX_PAYLOAD) + "\"}]}"));
+        assertEquals(0, head(channel), "a rejected request stores none of its messages");
+    }
+
+    // ---------------------------------------------------------------- outage
+
+    @Test
+    public void redisOutageGives503WithRetryAfterAndRecoversWithoutRestart() throws Exception {
+        String channel = fresh("outage");
+        long before = publish("{\"channel\":" + quote(channel) + ",\"event\":\"before\",\"payload\":1}")
+                .body().getJsonNumber("id").longValue();
+        URI ready = base.resolve("/health/ready");
+        assertEquals(200, send(HttpRequest.newBuilder(ready).GET().build()).status());
+
+        redisProxy.cut();
+        try {
+            Answer polled = post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + before + "}}");
+            assertRejected(503, polled);
+            assertTrue(polled.raw().headers().firstValue("Retry-After").isPresent());
+            assertRejected(503, publish("{\"channel\":" + quote(channel) + ",\"event\":\"during\",\"payload\":2}"));
+            Answer health = send(HttpRequest.newBuilder(ready).GET().build());
+            assertEquals(503, health.status());
+            assertEquals("DOWN", health.body().getString("status"));
+        } finally {
+            redisProxy.restore();
+        }
+
+        long after = publish("{\"channel\":" + quote(channel) + ",\"event\":\"after\",\"payload\":3}")
+                .body().getJsonNumber("id").longValue();
+        JsonObject page = poll(Map.of(channel, before)).getJsonObject(channel);
+        assertEquals(1, page.getJsonArray("messages").size(), "the failed publish stored nothing");
+        assertEquals(after, page.getJsonArray("messages").getJsonObject(0).getJsonNumber("id").longValue());
+        assertEquals(200, send(HttpRequest.newBuilder(ready).GET().build()).status());
+    }
+}
