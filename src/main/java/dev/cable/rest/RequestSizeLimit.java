@@ -24,7 +24,11 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         if (request.getLength() > maxRequestBytes) {
-            throw tooLarge();
+            // The unread body would be taken for the next request on a kept-alive connection: close it.
+            request.abortWith(ErrorBody.builder(413, tooLarge().getMessage())
+                    .header("Connection", "close")
+                    .build());
+            return;
         }
         request.setEntityStream(new Bounded(request.getEntityStream(), maxRequestBytes));
     }

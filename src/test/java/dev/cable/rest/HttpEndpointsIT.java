@@ -47,7 +47,9 @@ public class HttpEndpointsIT {
     @ArquillianResource
     URL deployed;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as browsers speak it to a plain-http server (the JDK client would try an h2c upgrade)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private URI base;
 
     @Deployment(testable = false)
