@@ -20,3 +20,28 @@ CREATE TABLE IF NOT EXISTS cable_messages (
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE INDEX IF NOT EXISTS cable_messages_created_at ON cable_messages (created_at);
+
+-- Presence: one row per user announced as present in a channel (the primary key is the unique
+-- (channel, user_id) and serves lookups by channel).
+CREATE TABLE IF NOT EXISTS cable_presence (
+    channel    VARCHAR(255)  NOT NULL,
+    user_id    VARCHAR(255)  NOT NULL,
+    user_info  TEXT,
+    last_seen  DATETIME(6)   NOT NULL,
+    PRIMARY KEY (channel, user_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+CREATE INDEX IF NOT EXISTS cable_presence_user_id ON cable_presence (user_id);
+CREATE INDEX IF NOT EXISTS cable_presence_last_seen ON cable_presence (last_seen);
+
+-- Presence: one row per session (tab, device) of a user in a channel.
+CREATE TABLE IF NOT EXISTS cable_presence_sessions (
+    channel    VARCHAR(255) NOT NULL,
+    user_id    VARCHAR(255) NOT NULL,
+    session_id VARCHAR(64)  NOT NULL,
+    expires_at DATETIME(6)  NOT NULL,
+    PRIMARY KEY (channel, user_id, session_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+CREATE INDEX IF NOT EXISTS cable_presence_sessions_expires_at ON cable_presence_sessions (expires_at);
+CREATE INDEX IF NOT EXISTS cable_presence_sessions_user_id ON cable_presence_sessions (user_id);

@@ -1,6 +1,8 @@
 package dev.cable;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
@@ -19,11 +21,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * cable.to("chat:42").emit("message:new", Map.of("user", "alice", "text", "hi"));
  * cable.to("dashboard").update("#visitors", "<b>42</b>");   // event "dom-update"
  * }</pre>
- * The payload is anything JSON-B serializes (Map, record, JsonObject, List, String, number); the
- * browser receives that JSON. With the database driver an emit inside a JTA transaction is part of
- * it: the event exists if and only if the transaction commits. The emit locks the channel's
- * sequence row until commit, so a long business transaction holds up other emitters of the same
- * channel (not of other channels) for that long.
+ * The payload is anything JSON-B serializes (Map, public record, JsonObject, List, String,
+ * number); the browser receives that JSON.
+ *
+ * <h2>Transactions</h2>
+ * With the database driver an emit inside a JTA transaction is part of it: the event exists if and
+ * only if the transaction commits, and a rollback leaves no hole in the ids. The emit locks the
+ * channel's sequence row until commit, so a long business transaction holds up other emitters of
+ * the same channel (not of other channels) for that long. With Redis, which cannot join the
+ * transaction, the emit is held and written right after the commit (dropped on rollback); it then
+ * returns a message with id 0. Firing a {@link CableBroadcast} CDI event is the other way to emit:
+ * it is always stored after the commit, never inside the transaction (docs/emitting.md).
  *
  * <h2>Polling</h2>
  * Clients call {@code POST /cable/poll} with the last id they saw per channel (docs/protocol.md).
@@ -50,17 +58,26 @@ public class Cable {
     private int maxPayloadBytes;
     private int maxMessagesPerPage;
     private Duration retention;
+    private int batchSize;
     private Jsonb jsonb;
+    private AfterCommitEmits afterCommit;
 
     /** For CDI proxies only. */
     protected Cable() {
+    }
+
+    /** Transactions are looked up here; absent outside a container (unit tests), where none exist. */
+    @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
+    void setTransactions(TransactionSynchronizationRegistry transactions) {
+        this.afterCommit = transactions == null ? null : new AfterCommitEmits(transactions);
     }
 
     @Inject
     public Cable(CableDriver driver,
                  @ConfigProperty(name = "cable.max-payload-bytes") int maxPayloadBytes,
                  @ConfigProperty(name = "cable.poll.max-messages") int maxMessagesPerPage,
-                 @ConfigProperty(name = "cable.retention") Duration retention) {
+                 @ConfigProperty(name = "cable.retention") Duration retention,
+                 @ConfigProperty(name = "cable.batch.size") int batchSize) {
         if (maxPayloadBytes < 1 || maxMessagesPerPage < 1 || retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("cable.max-payload-bytes, cable.poll.max-messages and "
                     + "cable.retention must be positive");
@@ -69,6 +86,7 @@ public class Cable {
         this.maxPayloadBytes = maxPayloadBytes;
         this.maxMessagesPerPage = maxMessagesPerPage;
         this.retention = retention;
+        this.batchSize = batchSize;
         this.jsonb = JsonbBuilder.create();
     }
 
@@ -90,7 +108,11 @@ public class Cable {
     public CableMessage emit(String channel, String event, Object payload) {
         CableNames.requireChannel(channel);
         CableNames.requireEvent(event);
-        return driver.emit(channel, event, toJson(payload));
+        String json = toJson(payload);
+        if (!driver.joinsTransactions() && afterCommit != null && afterCommit.inTransaction()) {
+            return afterCommit.hold(driver, channel, event, json);
+        }
+        return driver.emit(channel, event, json);
     }
 
     /**
@@ -123,6 +145,14 @@ public class Cable {
     public long lastId(String channel) {
         CableNames.requireChannel(channel);
         return driver.state(channel).head();
+    }
+
+    /**
+     * A batcher for the channel, flushing every {@code cable.batch.size} events and on
+     * {@code close()}: use it in try-with-resources.
+     */
+    public MessageBatcher batcher(String channel) {
+        return new MessageBatcher(this, channel, batchSize);
     }
 
     /** Deletes messages older than {@code cable.retention} (24 h by default); returns how many. */

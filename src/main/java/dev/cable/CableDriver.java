@@ -37,6 +37,15 @@ public interface CableDriver {
      */
     CableMessage emit(String channel, String event, String payload);
 
+    /**
+     * Whether {@link #emit} joins the caller's JTA transaction (the event exists if and only if it
+     * commits). Drivers that cannot (the default) get their emits inside a transaction held by
+     * {@link Cable} and written right after the commit, dropped on rollback.
+     */
+    default boolean joinsTransactions() {
+        return false;
+    }
+
     /** The channel's base and head; {@link ChannelState#UNKNOWN} if it has no events. */
     ChannelState state(String channel);
 

@@ -22,23 +22,31 @@ public final class CableNames {
         return require("event", event);
     }
 
+    /** Returns the user id, or throws {@link CableException} saying what is wrong with it. */
+    public static String requireUser(String userId) {
+        return require("user id", userId);
+    }
+
     private static String require(String what, String name) {
         if (name == null || name.isEmpty()) {
-            throw new CableException("a " + what + " name is required (1-" + MAX_LENGTH + " characters)");
+            throw new CableException("a " + what + (what.startsWith("user") ? "" : " name")
+                    + " is required (1-" + MAX_LENGTH + " characters)");
         }
         if (name.length() > MAX_LENGTH) {
-            throw new CableException("the " + what + " name is " + name.length()
+            throw new CableException("the " + what + (what.startsWith("user") ? "" : " name") + " is " + name.length()
                     + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
                     || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-                throw new CableException("the " + what + " name contains a control character at position "
+                throw new CableException("the " + what + (what.startsWith("user") ? "" : " name")
+                        + " contains a control character at position "
                         + i + "; use printable characters only");
             }
             if (Character.isSurrogate(c) && !isPairedSurrogate(name, i)) {
-                throw new CableException("the " + what + " name contains an unpaired surrogate at position " + i);
+                throw new CableException("the " + what + (what.startsWith("user") ? "" : " name")
+                        + " contains an unpaired surrogate at position " + i);
             }
         }
         return name;

@@ -37,9 +37,18 @@ public final class CableDeployment {
         return war;
     }
 
+    /** Short presence timings, so expiry tests take seconds (100 joins on H2 take about 2 s). */
+    private static Map<String, String> common() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("cable.presence.timeout", "PT6S");
+        config.put("cable.presence.grace", "PT1S");
+        config.put("cable.presence.sweep-interval", "PT1S");
+        return config;
+    }
+
     /** Configuration for the database driver on MariaDB, PostgreSQL or H2. */
     public static Map<String, String> database(String kind) {
-        Map<String, String> config = new LinkedHashMap<>();
+        Map<String, String> config = common();
         config.put("cable.driver", "database");
         switch (kind) {
             case "mariadb" -> {
@@ -62,7 +71,7 @@ public final class CableDeployment {
 
     /** Configuration for the Redis driver with a key prefix of its own. */
     public static Map<String, String> redis(String prefix) {
-        Map<String, String> config = new LinkedHashMap<>();
+        Map<String, String> config = common();
         config.put("cable.driver", "redis");
         config.put("cable.redis.uri", System.getProperty("cable.it.redis.uri", "redis://127.0.0.1:6379"));
         config.put("cable.redis.prefix", prefix);

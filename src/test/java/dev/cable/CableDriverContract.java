@@ -32,7 +32,7 @@ public abstract class CableDriverContract {
     protected static final int EVENTS_PER_EMITTER = 400;
 
     /** The Cable under test, wired to the backend of the subclass. */
-    protected abstract Cable cable();
+    public abstract Cable cable();
 
     /** Makes the backend forget a channel entirely, as a Redis restart or a wiped table would. */
     protected abstract void loseChannel(String channel) throws Exception;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CableTest {
 
     private final InMemoryDriver driver = new InMemoryDriver();
-    private final Cable cable = new Cable(driver, 100, 10, Duration.ofHours(24));
+    private final Cable cable = new Cable(driver, 100, 10, Duration.ofHours(24), 3);
 
     public record Point(int x, int y) {
     }

@@ -75,6 +75,12 @@ public class DatabaseCableDriver implements CableDriver {
         });
     }
 
+    /** The emit runs in the caller's JTA transaction when there is one. */
+    @Override
+    public boolean joinsTransactions() {
+        return true;
+    }
+
     @Override
     public ChannelState state(String channel) {
         return guarded("read a channel", () -> store.state(channel));
@@ -107,7 +113,8 @@ public class DatabaseCableDriver implements CableDriver {
         }
     }
 
-    private void ensureChannelRow(String channel) {
+    /** Creates the channel's sequence row unless this node knows it exists. */
+    void ensureChannelRow(String channel) {
         if (knownChannels.contains(channel)) {
             return;
         }
@@ -122,6 +129,11 @@ public class DatabaseCableDriver implements CableDriver {
             knownChannels.clear();
         }
         knownChannels.add(channel);
+    }
+
+    /** Installs the schema if that has not happened yet. */
+    void ensureSchema() {
+        schema.ensureInstalled(createSchema);
     }
 
     private <T> T guarded(String action, Supplier<T> work) {

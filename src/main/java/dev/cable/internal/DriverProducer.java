@@ -1,8 +1,11 @@
 package dev.cable.internal;
 
 import dev.cable.CableDriver;
+import dev.cable.PresenceDriver;
 import dev.cable.database.DatabaseCableDriver;
+import dev.cable.database.DatabasePresenceDriver;
 import dev.cable.redis.RedisCableDriver;
+import dev.cable.redis.RedisPresenceDriver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -13,8 +16,8 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one place that turns {@code cable.driver} into a {@link CableDriver}. A CDI alternative
- * implementing {@code CableDriver} (with {@code @Priority}) takes precedence over this producer.
+ * The one place that turns {@code cable.driver} into a {@link CableDriver} and a {@link PresenceDriver}.
+ * A CDI alternative implementing either (with {@code @Priority}) takes precedence over this producer.
  */
 @ApplicationScoped
 public class DriverProducer {
@@ -37,12 +40,28 @@ public class DriverProducer {
     @Inject
     Instance<CableDriver> selected;
 
+    @Inject
+    Instance<DatabasePresenceDriver> databasePresence;
+
+    @Inject
+    Instance<RedisPresenceDriver> redisPresence;
+
     @Produces
     @ApplicationScoped
     CableDriver driver() {
         return switch (driverName.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "database" -> database.get();
             case "redis" -> redis.get();
+            default -> throw new IllegalStateException(String.format(UNKNOWN_DRIVER, driverName));
+        };
+    }
+
+    @Produces
+    @ApplicationScoped
+    PresenceDriver presenceDriver() {
+        return switch (driverName.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "database" -> databasePresence.get();
+            case "redis" -> redisPresence.get();
             default -> throw new IllegalStateException(String.format(UNKNOWN_DRIVER, driverName));
         };
     }

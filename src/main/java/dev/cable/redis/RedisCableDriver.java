@@ -1,25 +1,17 @@
 package dev.cable.redis;
 
 import dev.cable.CableDriver;
-import dev.cable.CableException;
 import dev.cable.CableMessage;
-import dev.cable.CableUnavailableException;
 import dev.cable.ChannelState;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -37,34 +29,24 @@ public class RedisCableDriver implements CableDriver {
     private static final RedisScript CLEANUP = RedisScript.load("cleanup.lua");
     private static final int CLEANUP_BUDGET = 1000;
 
-    private JedisPool pool;
+    private RedisConnection redis;
     private RedisKeys keys;
     private String maxMessagesPerChannel;
     private String ttlSeconds;
-    private String uri;
 
     /** For CDI proxies only. */
     protected RedisCableDriver() {
     }
 
     @Inject
-    public RedisCableDriver(@ConfigProperty(name = "cable.redis.uri") String uri,
-                            @ConfigProperty(name = "cable.redis.prefix") String prefix,
+    public RedisCableDriver(RedisConnection redis,
                             @ConfigProperty(name = "cable.redis.max-messages-per-channel") int maxMessagesPerChannel,
-                            @ConfigProperty(name = "cable.redis.pool-size") int poolSize,
                             @ConfigProperty(name = "cable.retention") Duration retention) {
-        if (maxMessagesPerChannel < 0 || poolSize < 1) {
-            throw new IllegalArgumentException(
-                    "cable.redis.max-messages-per-channel must be >= 0 and cable.redis.pool-size >= 1");
+        if (maxMessagesPerChannel < 0) {
+            throw new IllegalArgumentException("cable.redis.max-messages-per-channel must be 0 or more");
         }
-        JedisPoolConfig config = new JedisPoolConfig();
-        config.setMaxTotal(poolSize);
-        config.setMaxIdle(poolSize);
-        config.setMaxWait(Duration.ofSeconds(2));
-        config.setTestOnBorrow(false);
-        this.uri = uri;
-        this.pool = new JedisPool(config, URI.create(uri), 2000);
-        this.keys = new RedisKeys(prefix);
+        this.redis = redis;
+        this.keys = redis.keys();
         this.maxMessagesPerChannel = Integer.toString(maxMessagesPerChannel);
         // keys live as long as messages are retained (at least a minute), refreshed by every emit
         this.ttlSeconds = Long.toString(Math.max(60, retention.toSeconds()));
@@ -72,7 +54,7 @@ public class RedisCableDriver implements CableDriver {
 
     @Override
     public CableMessage emit(String channel, String event, String payload) {
-        return withRedis("store an event", jedis -> {
+        return redis.run("store an event", jedis -> {
             List<?> result = (List<?>) EMIT.run(jedis, List.of(keys.meta(channel), keys.messages(channel)),
                     List.of(event, payload, maxMessagesPerChannel, ttlSeconds));
             long id = Long.parseLong((String) result.get(0));
@@ -83,7 +65,7 @@ public class RedisCableDriver implements CableDriver {
 
     @Override
     public ChannelState state(String channel) {
-        return withRedis("read a channel", jedis -> {
+        return redis.run("read a channel", jedis -> {
             List<String> fields = jedis.hmget(keys.meta(channel), "base", "head");
             if (fields.get(0) == null || fields.get(1) == null) {
                 return ChannelState.UNKNOWN;
@@ -94,7 +76,7 @@ public class RedisCableDriver implements CableDriver {
 
     @Override
     public List<CableMessage> read(String channel, long afterId, long upToId, int limit) {
-        return withRedis("read messages", jedis -> {
+        return redis.run("read messages", jedis -> {
             List<String> members = jedis.zrangeByScore(keys.messages(channel),
                     "(" + afterId, Long.toString(upToId), 0, limit);
             List<CableMessage> messages = new ArrayList<>(members.size());
@@ -108,7 +90,7 @@ public class RedisCableDriver implements CableDriver {
     @Override
     public long cleanup(Duration olderThan) {
         String cutoff = Long.toString(Instant.now().minus(olderThan).toEpochMilli());
-        return withRedis("clean up", jedis -> {
+        return redis.run("clean up", jedis -> {
             long removed = 0;
             ScanParams params = new ScanParams().match(keys.messagesPattern()).count(500);
             String cursor = ScanParams.SCAN_POINTER_START;
@@ -130,19 +112,12 @@ public class RedisCableDriver implements CableDriver {
 
     @Override
     public void ping() {
-        withRedis("answer a ping", Jedis::ping);
+        redis.run("answer a ping", Jedis::ping);
     }
 
     @Override
     public String describe() {
-        return "redis (" + redact(uri) + ")";
-    }
-
-    @PreDestroy
-    void close() {
-        if (pool != null) {
-            pool.close();
-        }
+        return "redis (" + redis.describe() + ")";
     }
 
     static CableMessage parse(String channel, String member) {
@@ -152,20 +127,5 @@ public class RedisCableDriver implements CableDriver {
         return new CableMessage(Long.parseLong(member.substring(0, first)), channel,
                 member.substring(second + 1, third), member.substring(third + 1),
                 Instant.ofEpochMilli(Long.parseLong(member.substring(first + 1, second))));
-    }
-
-    private <T> T withRedis(String action, Function<Jedis, T> work) {
-        try (Jedis jedis = pool.getResource()) {
-            return work.apply(jedis);
-        } catch (CableException e) {
-            throw e;
-        } catch (JedisException e) {
-            throw new CableUnavailableException("the Redis driver could not " + action + " at "
-                    + redact(uri) + ": " + e.getMessage() + " (check cable.redis.uri and that Redis is up)", e);
-        }
-    }
-
-    private static String redact(String uri) {
-        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 }

@@ -8,6 +8,7 @@ final class RedisKeys {
 
     static final String MESSAGES_SUFFIX = ":messages";
     static final String META_SUFFIX = ":meta";
+    static final String PRESENCE_SUFFIX = ":presence";
 
     private final String prefix;
 
@@ -25,9 +26,43 @@ final class RedisKeys {
         return prefix + "{" + channel + "}" + MESSAGES_SUFFIX;
     }
 
+    /** Sorted set of a channel's presence sessions, scored by expiry. */
+    String presenceSessions(String channel) {
+        return prefix + "{" + channel + "}" + PRESENCE_SUFFIX;
+    }
+
+    /** Hash of the users announced as present in a channel, with their info. */
+    String presenceMembers(String channel) {
+        return prefix + "{" + channel + "}:members";
+    }
+
+    /** Hash of the number of live sessions per user in a channel. */
+    String presenceCounts(String channel) {
+        return prefix + "{" + channel + "}:counts";
+    }
+
+    /** Set of the channels a user joined (checked against the channels' members when read). */
+    String userChannels(String userId) {
+        return prefix + "user:{" + userId + "}:channels";
+    }
+
+    /** The SCAN pattern matching every presence session set. */
+    String presencePattern() {
+        return escapedPrefix() + "{*}" + PRESENCE_SUFFIX;
+    }
+
+    /** The channel a presence-session key belongs to. */
+    String channelOfPresence(String sessionsKey) {
+        return sessionsKey.substring(prefix.length() + 1, sessionsKey.length() - PRESENCE_SUFFIX.length() - 1);
+    }
+
+    private String escapedPrefix() {
+        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+    }
+
     /** The SCAN pattern matching every message set; glob characters of the prefix are escaped. */
     String messagesPattern() {
-        return prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "{*}" + MESSAGES_SUFFIX;
+        return escapedPrefix() + "{*}" + MESSAGES_SUFFIX;
     }
 
     /** The channel a message-set key belongs to. */

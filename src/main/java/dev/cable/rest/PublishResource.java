@@ -9,7 +9,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
@@ -30,7 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * {@code POST /cable/publish}: emit from other languages or operations scripts, with a bearer token
  * ({@code cable.publish.token}; without one the endpoint does not exist). Every message of a request
- * is validated before the first is stored; with the database driver they commit together.
+ * is validated before the first is stored; each is then stored on its own.
  */
 @Path("publish")
 @ApplicationScoped
@@ -46,7 +45,6 @@ public class PublishResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Transactional
     public Response publish(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, InputStream body) {
         String expected = token.filter(t -> !t.isBlank()).orElseThrow(NotFoundException::new);
         if (!authorized(authorization, expected)) {

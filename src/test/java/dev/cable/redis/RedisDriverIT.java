@@ -1,8 +1,7 @@
 package dev.cable.redis;
 
-import dev.cable.Cable;
 import dev.cable.CableDeployment;
-import dev.cable.CableDriverContract;
+import dev.cable.InContainerSuite;
 import jakarta.inject.Inject;
 import java.net.URI;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -12,12 +11,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
-/** The driver contract on the Redis driver, in the container. */
+/** Every backend contract (driver, presence, transactions, batching) on the Redis driver. */
 @ExtendWith(ArquillianExtension.class)
-public class RedisDriverIT extends CableDriverContract {
-
-    @Inject
-    Cable cable;
+public class RedisDriverIT extends InContainerSuite {
 
     @Inject
     @ConfigProperty(name = "cable.redis.uri")
@@ -30,12 +26,7 @@ public class RedisDriverIT extends CableDriverContract {
     @Deployment
     public static WebArchive deployment() {
         return CableDeployment.war(CableDeployment.redis("cable-it-" + System.nanoTime() + ":"),
-                RedisDriverIT.class, CableDriverContract.class);
-    }
-
-    @Override
-    protected Cable cable() {
-        return cable;
+                RedisDriverIT.class).addClasses(InContainerSuite.CLASSES);
     }
 
     @Override

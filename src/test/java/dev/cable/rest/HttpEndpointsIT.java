@@ -61,7 +61,7 @@ public class HttpEndpointsIT {
         config.put("cable.publish.token", TOKEN);
         config.put("cable.max-payload-bytes", Integer.toString(MAX_PAYLOAD));
         config.put("cable.max-request-bytes", "65536");
-        return CableDeployment.war(config);
+        return CableDeployment.war(config, HeaderIdentity.class);
     }
 
     @BeforeEach
@@ -297,6 +297,53 @@ public class HttpEndpointsIT {
         assertRejected(413, publish("{\"messages\":[" + good + ",{\"channel\":" + quote(channel)
                 + ",\"event\":\"big\",\"payload\":\"" + "y".repeat(MAX_PAYLOAD) + "\"}]}"));
         assertEquals(0, head(channel), "a rejected request stores none of its messages");
+    }
+
+    // ---------------------------------------------------------------- presence
+
+    private Answer presence(String action, String user, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("cable/presence/" + action))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (user != null) {
+            request.header(HeaderIdentity.HEADER, user);
+        }
+        return send(request.build());
+    }
+
+    @Test
+    public void presenceEndpointsJoinListAndLeaveAsTheIdentifiedCaller() throws Exception {
+        String channel = fresh("room");
+        long cursor = head(channel);
+        Answer joined = presence("join", "alice", "{\"channel\":" + quote(channel)
+                + ",\"session\":\"tab-1\",\"info\":{\"name\":\"Alice\"}}");
+        assertEquals(200, joined.status(), () -> joined.raw().body());
+        assertEquals(1, joined.body().getInt("count"));
+        presence("join", "bob", "{\"channel\":" + quote(channel) + "}");
+        assertEquals(200, presence("heartbeat", "bob", "{\"channel\":" + quote(channel) + "}").status());
+
+        Answer users = send(HttpRequest.newBuilder(base.resolve("cable/presence/users?channel="
+                + java.net.URLEncoder.encode(channel, java.nio.charset.StandardCharsets.UTF_8))).GET().build());
+        assertEquals(2, users.body().getInt("count"));
+        assertEquals("Alice", users.body().getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
+        assertEquals("bob", users.body().getJsonArray("users").getJsonObject(1).getString("id"));
+
+        JsonObject page = poll(Map.of(channel, cursor)).getJsonObject(channel);
+        assertEquals(2, page.getJsonArray("messages").size(), "two joins, the heartbeat is silent");
+        assertEquals("presence:update", page.getJsonArray("messages").getJsonObject(1).getString("event"));
+        assertEquals(200, presence("leave", "alice", "{\"channel\":" + quote(channel) + ",\"session\":\"tab-1\"}").status());
+    }
+
+    @Test
+    public void presenceNeedsAnIdentifiedCallerAndRefusesAForgedUserId() throws Exception {
+        String channel = fresh("guarded");
+        assertRejected(401, presence("join", null, "{\"channel\":" + quote(channel) + "}"));
+        assertRejected(403, presence("join", null, "{\"channel\":" + quote(channel) + ",\"user\":\"mallory\"}"));
+        assertRejected(403, presence("join", "eve", "{\"channel\":" + quote(channel) + ",\"user\":\"alice\"}"));
+        assertRejected(400, presence("join", "eve", "{\"channel\":\"\"}"));
+        assertRejected(400, presence("join", "eve", "{\"channel\":" + quote(channel) + ",\"session\":5}"));
+        assertRejected(400, presence("heartbeat", "eve", "[]"));
+        assertRejected(400, send(HttpRequest.newBuilder(base.resolve("cable/presence/users")).GET().build()));
+        assertEquals(0, head(channel), "nothing was broadcast");
     }
 
     // ---------------------------------------------------------------- outage

@@ -1,0 +1,228 @@
+package dev.cable;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.transaction.Transactional;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Who is online in a channel.
+ *
+ * <pre>{@code
+ * @Inject Presence presence;
+ * presence.join("alice", "chat:42", tabId, Map.of("name", "Alice"));
+ * presence.heartbeat("alice", "chat:42", tabId);          // every ~20 s while the page is open
+ * List<PresenceMember> users = presence.getUsers("chat:42");
+ * }</pre>
+ *
+ * <ul>
+ *   <li>A user is present while one of their sessions (tab, device) heartbeated within
+ *       {@code cable.presence.timeout} (30 s). Each session expires on its own: one user's heartbeats
+ *       never keep another user alive.</li>
+ *   <li>When membership changes (first session joins, last session leaves or times out) Presence
+ *       emits {@value #UPDATE_EVENT} on the channel with {@code {users, count, timestamp, joined, left}}
+ *       and fires the CDI event {@link PresenceChanged}. Heartbeats of present users write a
+ *       timestamp and broadcast nothing.</li>
+ *   <li>Leaving one session keeps it for {@code cable.presence.grace} (5 s), so a reload does not
+ *       broadcast a leave and a join. A timer ({@code cable.presence.sweep-interval}, 5 s) announces
+ *       sessions that timed out; several nodes may run it, each change is announced once.</li>
+ * </ul>
+ * With the database driver the presence change and its broadcast commit together, inside the
+ * caller's transaction if there is one.
+ */
+@ApplicationScoped
+public class Presence {
+
+    /** The event broadcast on a channel when its membership changes. */
+    public static final String UPDATE_EVENT = "presence:update";
+    /** The session used when the caller names none. */
+    public static final String DEFAULT_SESSION = "default";
+    /** Largest user info, in UTF-8 bytes of its JSON. */
+    public static final int MAX_INFO_BYTES = 4096;
+    /** Longest session id. */
+    public static final int MAX_SESSION_LENGTH = 64;
+    private static final int SWEEP_BATCH = 500;
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    @Inject
+    PresenceDriver driver;
+
+    @Inject
+    Cable cable;
+
+    @Inject
+    Event<PresenceChanged> changes;
+
+    @Inject
+    Instance<Presence> self;
+
+    @Inject
+    @ConfigProperty(name = "cable.presence.timeout")
+    Duration timeout;
+
+    @Inject
+    @ConfigProperty(name = "cable.presence.grace")
+    Duration grace;
+
+    /** Joins with the default session and no user info. */
+    @Transactional
+    public PresenceChanged join(String userId, String channel) {
+        return join(userId, channel, DEFAULT_SESSION, null);
+    }
+
+    /**
+     * Marks a session of the user present; announces the user if this is their first live session.
+     *
+     * @param info optional user info (any JSON-B serializable value, at most 4 KiB of JSON), shown in
+     *             {@code users}; {@code null} keeps what is stored
+     * @return the change (empty if the user was already present) and the members after it
+     * @throws CableException for an invalid user id, channel, session id or info
+     */
+    @Transactional
+    public PresenceChanged join(String userId, String channel, String sessionId, Object info) {
+        return announce(driver.touch(CableNames.requireChannel(channel), CableNames.requireUser(userId),
+                requireSession(sessionId), info == null ? null : infoJson(info), timeout));
+    }
+
+    /** Heartbeat of the default session. */
+    @Transactional
+    public PresenceChanged heartbeat(String userId, String channel) {
+        return heartbeat(userId, channel, DEFAULT_SESSION);
+    }
+
+    /**
+     * Keeps a session present for another {@code cable.presence.timeout}. Broadcasts nothing for a
+     * user already present; a session that had expired joins again (and is announced).
+     */
+    @Transactional
+    public PresenceChanged heartbeat(String userId, String channel, String sessionId) {
+        return announce(driver.touch(CableNames.requireChannel(channel), CableNames.requireUser(userId),
+                requireSession(sessionId), null, timeout));
+    }
+
+    /** Removes the user from the channel at once, all sessions; announces it if they were present. */
+    @Transactional
+    public PresenceChanged leave(String userId, String channel) {
+        return announce(driver.leave(CableNames.requireChannel(channel), CableNames.requireUser(userId),
+                null, Duration.ZERO));
+    }
+
+    /**
+     * Ends one session after {@code cable.presence.grace}; the user leaves when it was their last and
+     * no session joins within the grace period.
+     */
+    @Transactional
+    public PresenceChanged leave(String userId, String channel, String sessionId) {
+        return announce(driver.leave(CableNames.requireChannel(channel), CableNames.requireUser(userId),
+                requireSession(sessionId), grace));
+    }
+
+    /** The users present now, ordered by id (announcing any timed-out users first). */
+    @Transactional
+    public List<PresenceMember> getUsers(String channel) {
+        return announce(driver.expire(CableNames.requireChannel(channel))).users();
+    }
+
+    /** The channels where the user is present now. */
+    public List<String> getChannels(String userId) {
+        return driver.channelsOf(CableNames.requireUser(userId));
+    }
+
+    /**
+     * Announces every session that timed out, on every channel; run by the sweeper timer.
+     *
+     * @return how many channels changed
+     */
+    public int cleanup() {
+        int changed = 0;
+        for (String channel : driver.channelsToSweep(SWEEP_BATCH)) {
+            // through the proxy: each channel in a transaction of its own
+            if (self.get().expire(channel).changed()) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Announces the channel's timed-out sessions now (the sweeper does this for every channel), in a
+     * transaction of its own.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public PresenceChanged expire(String channel) {
+        return announce(driver.expire(CableNames.requireChannel(channel)));
+    }
+
+    private PresenceChanged announce(PresenceChanged change) {
+        if (change.changed()) {
+            cable.emit(change.channel(), UPDATE_EVENT, updatePayload(change));
+            changes.fire(change);
+        }
+        return change;
+    }
+
+    /** {@code {users: [{id, info}], count, timestamp, joined: [ids], left: [ids]}}. */
+    static jakarta.json.JsonObject updatePayload(PresenceChanged change) {
+        JsonArrayBuilder users = Json.createArrayBuilder();
+        change.users().forEach(u -> users.add(member(u)));
+        JsonArrayBuilder joined = Json.createArrayBuilder();
+        change.joined().forEach(u -> joined.add(u.userId()));
+        JsonArrayBuilder left = Json.createArrayBuilder();
+        change.left().forEach(left::add);
+        return Json.createObjectBuilder()
+                .add("users", users)
+                .add("count", change.count())
+                .add("timestamp", Instant.now().toString())
+                .add("joined", joined)
+                .add("left", left)
+                .build();
+    }
+
+    /** A member as JSON: {@code {"id": "...", "info": ... | null}}. */
+    public static JsonObjectBuilder member(PresenceMember m) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("id", m.userId());
+        if (m.info() == null) {
+            json.addNull("info");
+        } else {
+            json.add("info", Json.createReader(new StringReader(m.info())).readValue());
+        }
+        return json;
+    }
+
+    private static String requireSession(String sessionId) {
+        if (sessionId == null || sessionId.isEmpty() || sessionId.length() > MAX_SESSION_LENGTH
+                || sessionId.chars().anyMatch(Character::isISOControl)) {
+            throw new CableException("a session id is 1-" + MAX_SESSION_LENGTH
+                    + " printable characters (one per tab or device)");
+        }
+        return sessionId;
+    }
+
+    private static String infoJson(Object info) {
+        String json;
+        try {
+            json = info instanceof jakarta.json.JsonValue value ? value.toString() : JSONB.toJson(info);
+        } catch (JsonbException e) {
+            throw new CableException("the user info cannot be serialized to JSON: " + e.getMessage());
+        }
+        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_INFO_BYTES) {
+            throw new CableException(CableException.Reason.TOO_LARGE,
+                    "the user info is larger than " + MAX_INFO_BYTES + " bytes of JSON");
+        }
+        return json;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cable.redis;
+
+import dev.cable.PresenceChanged;
+import dev.cable.PresenceDriver;
+import dev.cable.PresenceMember;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Presence in Redis: per channel a sorted set of sessions scored by expiry, a hash of announced
+ * members and a hash of live-session counts, changed by one Lua script per operation (atomic, so
+ * each join or leave is reported once, whichever node runs it). A per-user set remembers channels
+ * for {@link #channelsOf}.
+ */
+@ApplicationScoped
+@Typed(RedisPresenceDriver.class)
+public class RedisPresenceDriver implements PresenceDriver {
+
+    private static final RedisScript PRESENCE = RedisScript.load("presence.lua");
+
+    @Inject
+    RedisConnection redis;
+
+    @Override
+    public PresenceChanged touch(String channel, String userId, String sessionId, String info, Duration ttl) {
+        return step(channel, "touch", userId, sessionId, ttl, info == null ? "" : info);
+    }
+
+    @Override
+    public PresenceChanged leave(String channel, String userId, String sessionId, Duration grace) {
+        return step(channel, sessionId == null ? "leave-all" : "leave", userId,
+                sessionId == null ? "" : sessionId, grace, "");
+    }
+
+    @Override
+    public PresenceChanged expire(String channel) {
+        return step(channel, "expire", "", "", Duration.ZERO, "");
+    }
+
+    @Override
+    public List<String> channelsToSweep(int limit) {
+        long now = System.currentTimeMillis();
+        RedisKeys keys = redis.keys();
+        return redis.run("find expired presence", jedis -> {
+            List<String> channels = new ArrayList<>();
+            ScanParams params = new ScanParams().match(keys.presencePattern()).count(500);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params);
+                for (String key : page.getResult()) {
+                    if (channels.size() < limit && !jedis.zrangeByScore(key, "-inf", Long.toString(now), 0, 1).isEmpty()) {
+                        channels.add(keys.channelOfPresence(key));
+                    }
+                }
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor) && channels.size() < limit);
+            return channels;
+        });
+    }
+
+    @Override
+    public List<String> channelsOf(String userId) {
+        RedisKeys keys = redis.keys();
+        return redis.run("read a user's channels", jedis -> {
+            List<String> present = new ArrayList<>();
+            for (String channel : jedis.smembers(keys.userChannels(userId))) {
+                if (jedis.hexists(keys.presenceMembers(channel), userId)) {
+                    present.add(channel);
+                } else {
+                    jedis.srem(keys.userChannels(userId), channel);
+                }
+            }
+            present.sort(Comparator.naturalOrder());
+            return present;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private PresenceChanged step(String channel, String op, String userId, String sessionId, Duration ttl,
+                                 String info) {
+        RedisKeys keys = redis.keys();
+        return redis.run("change presence", jedis -> {
+            List<Object> result = (List<Object>) PRESENCE.run(jedis,
+                    List.of(keys.presenceSessions(channel), keys.presenceMembers(channel), keys.presenceCounts(channel)),
+                    List.of(op, userId, sessionId, Long.toString(ttl.toMillis()), info));
+            List<String> joinedIds = (List<String>) result.get(0);
+            List<String> left = (List<String>) result.get(1);
+            List<String> flat = (List<String>) result.get(2);
+            List<PresenceMember> users = new ArrayList<>();
+            for (int i = 0; i < flat.size(); i += 2) {
+                users.add(new PresenceMember(flat.get(i), flat.get(i + 1).isEmpty() ? null : flat.get(i + 1)));
+            }
+            users.sort(Comparator.comparing(PresenceMember::userId));
+            List<PresenceMember> joined = users.stream().filter(u -> joinedIds.contains(u.userId())).toList();
+            for (String user : joinedIds) {
+                jedis.sadd(keys.userChannels(user), channel);
+                jedis.expire(keys.userChannels(user), Math.max(60, ttl.toSeconds() * 4));
+            }
+            for (String user : left) {
+                jedis.srem(keys.userChannels(user), channel);
+            }
+            return new PresenceChanged(channel, joined, left, users);
+        });
+    }
+}

@@ -1,0 +1,202 @@
+package dev.cable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The presence contract every {@link PresenceDriver} keeps, through {@link Presence}. The test
+ * deployments use a 6 s timeout, 1 s grace and a 1 s sweeper.
+ */
+public interface PresenceContract extends ContainerFixture {
+
+    private List<JsonObject> updates(String channel) {
+        return allEvents(channel).stream().filter(m -> m.event().equals(Presence.UPDATE_EVENT))
+                .map(m -> Json.createReader(new StringReader(m.payload())).readObject()).toList();
+    }
+
+    private static List<String> ids(List<PresenceMember> members) {
+        return members.stream().map(PresenceMember::userId).toList();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    default void joinBroadcastsTheNewMemberListOnceAndFiresACdiEvent() {
+        String channel = freshChannel("join");
+        presence().join("alice", channel, "tab-1", Map.of("name", "Alice"));
+
+        assertEquals(List.of("alice"), ids(presence().getUsers(channel)));
+        assertEquals("{\"name\":\"Alice\"}", presence().getUsers(channel).get(0).info());
+        List<JsonObject> updates = updates(channel);
+        assertEquals(1, updates.size());
+        JsonObject update = updates.get(0);
+        assertEquals(1, update.getInt("count"));
+        assertEquals("alice", update.getJsonArray("users").getJsonObject(0).getString("id"));
+        assertEquals("Alice", update.getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
+        assertEquals(List.of("alice"), update.getJsonArray("joined").getValuesAs(jakarta.json.JsonString::getString));
+        assertTrue(update.containsKey("timestamp"));
+        assertEquals(1, presenceEvents().on(channel).size());
+        assertEquals("alice", presenceEvents().on(channel).get(0).joined().get(0).userId());
+    }
+
+    @Test
+    default void heartbeatsOfPresentUsersWriteButBroadcastNothing() {
+        String channel = freshChannel("quiet");
+        presence().join("alice", channel);
+        presence().join("bob", channel);
+        for (int i = 0; i < 20; i++) {
+            assertTrue(!presence().heartbeat("alice", channel).changed());
+            presence().heartbeat("bob", channel);
+        }
+        assertEquals(2, updates(channel).size(), "only the two joins are broadcast");
+        assertEquals(List.of("alice", "bob"), ids(presence().getUsers(channel)));
+    }
+
+    @Test
+    default void aUserWithSeveralSessionsIsOneMemberUntilTheLastLeaves() throws Exception {
+        String channel = freshChannel("tabs");
+        presence().join("alice", channel, "tab-1", null);
+        presence().join("alice", channel, "tab-2", null);
+        assertEquals(List.of("alice"), ids(presence().getUsers(channel)));
+        presence().leave("alice", channel, "tab-1");
+        Thread.sleep(1500);
+        presence().heartbeat("alice", channel, "tab-2");
+        assertEquals(List.of("alice"), ids(presence().getUsers(channel)), "tab-2 is still open");
+        assertEquals(1, updates(channel).size());
+
+        presence().leave("alice", channel, "tab-2");
+        await("alice's leave", () -> presence().getUsers(channel).isEmpty());
+        List<JsonObject> updates = updates(channel);
+        assertEquals(2, updates.size());
+        assertEquals(0, updates.get(1).getInt("count"));
+        assertEquals("alice", updates.get(1).getJsonArray("left").getString(0));
+    }
+
+    @Test
+    default void aReloadWithinTheGracePeriodBroadcastsNeitherLeaveNorJoin() throws Exception {
+        String channel = freshChannel("reload");
+        presence().join("alice", channel, "page-1", null);
+        presence().leave("alice", channel, "page-1");
+        presence().join("alice", channel, "page-2", null);
+        Thread.sleep(2500); // past the grace period and a sweep or two
+        presence().heartbeat("alice", channel, "page-2");
+        assertEquals(List.of("alice"), ids(presence().getUsers(channel)));
+        assertEquals(1, updates(channel).size(), "just the first join");
+    }
+
+    @Test
+    default void leaveRemovesTheUserAtOnceEverywhereItWasAsked() {
+        String channel = freshChannel("leave");
+        String other = freshChannel("other");
+        presence().join("carol", channel);
+        presence().join("carol", other);
+        assertEquals(List.of(channel, other).stream().sorted().toList(), presence().getChannels("carol")
+                .stream().filter(c -> c.equals(channel) || c.equals(other)).toList());
+
+        PresenceChanged change = presence().leave("carol", channel);
+        assertEquals(List.of("carol"), change.left());
+        assertTrue(presence().getUsers(channel).isEmpty());
+        assertTrue(!presence().getChannels("carol").contains(channel));
+        assertTrue(presence().getChannels("carol").contains(other));
+        assertEquals(0, updates(channel).get(1).getInt("count"));
+        assertTrue(!presence().leave("carol", channel).changed(), "leaving twice changes nothing");
+    }
+
+    /**
+     * Alice stops heartbeating while Bob keeps going: Alice times out on her own, and the sweeper
+     * announces it exactly once even with several sweeps racing (as on several nodes).
+     */
+    @Test
+    default void eachUserExpiresOnTheirOwnAndTheTimeoutIsAnnouncedOnce() throws Exception {
+        String channel = freshChannel("expiry");
+        presence().join("alice", channel);
+        presence().join("bob", channel);
+        long deadline = System.currentTimeMillis() + 8000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> sweepers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    while (System.currentTimeMillis() < deadline) {
+                        presence().cleanup();
+                        Thread.sleep(50);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            sweepers.add(t);
+            t.start();
+        }
+        go.countDown();
+        while (System.currentTimeMillis() < deadline) {
+            presence().heartbeat("bob", channel);
+            Thread.sleep(300);
+        }
+        for (Thread t : sweepers) {
+            t.join();
+        }
+        assertEquals(List.of("bob"), ids(presence().getUsers(channel)));
+        List<JsonObject> leaves = updates(channel).stream().filter(u -> !u.getJsonArray("left").isEmpty()).toList();
+        assertEquals(1, leaves.size(), "alice's timeout is announced once");
+        assertEquals("alice", leaves.get(0).getJsonArray("left").getString(0));
+        assertEquals(List.of("bob"), leaves.get(0).getJsonArray("users").stream()
+                .map(u -> u.asJsonObject().getString("id")).toList());
+    }
+
+    @Test
+    default void theSweeperTimerAnnouncesATimeoutWithoutAnyoneAsking() throws Exception {
+        String channel = freshChannel("sweeper");
+        presence().join("dave", channel);
+        await("the sweeper to announce dave's timeout",
+                () -> updates(channel).stream().anyMatch(u -> !u.getJsonArray("left").isEmpty()));
+        assertEquals(2, updates(channel).size());
+    }
+
+    /**
+     * 100 users join and heartbeat three rounds: the channel gets their 100 joins and nothing for
+     * the 300 heartbeats. Prints the figures the closing note reports.
+     */
+    @Test
+    default void hundredUsersHeartbeatingBroadcastOnlyTheirJoins() {
+        String channel = freshChannel("hundred");
+        for (int u = 0; u < 100; u++) {
+            presence().join("user-" + u, channel);
+        }
+        long afterJoins = updates(channel).size();
+        for (int round = 0; round < 3; round++) {
+            for (int u = 0; u < 100; u++) {
+                presence().heartbeat("user-" + u, channel);
+            }
+        }
+        List<CableMessage> events = allEvents(channel);
+        long bytes = events.stream().mapToLong(m -> m.payload().getBytes(StandardCharsets.UTF_8).length).sum();
+        assertEquals(100, afterJoins);
+        assertEquals(100, events.size(), "300 heartbeats broadcast nothing");
+        JsonObject last = updates(channel).get(99);
+        assertEquals(100, last.getInt("count"));
+        System.out.println("PRESENCE-FIGURES 100 users, 3 heartbeat rounds: " + events.size()
+                + " presence:update events, " + bytes + " bytes in all; last update "
+                + last.toString().getBytes(StandardCharsets.UTF_8).length + " bytes");
+    }
+}
