@@ -6,6 +6,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,14 +32,15 @@ final class AfterCommitEmits {
     }
 
     /** Queues the emit on the current transaction; the returned message has id 0 (not yet stored). */
-    CableMessage hold(CableDriver driver, String channel, String event, String payload) {
+    CableMessage hold(CableDriver driver, String channel, String event, String payload,
+                      Consumer<CableMessage> onStored) {
         CableMessage held = new CableMessage(0, channel, event, payload, Instant.now());
         if (transactions.getTransactionStatus() == Status.STATUS_MARKED_ROLLBACK) {
             return held; // it can only roll back: the event is dropped
         }
         Pending pending = (Pending) transactions.getResource(KEY);
         if (pending == null) {
-            pending = new Pending(driver);
+            pending = new Pending(driver, onStored);
             transactions.putResource(KEY, pending);
             transactions.registerInterposedSynchronization(pending);
         }
@@ -48,10 +50,12 @@ final class AfterCommitEmits {
 
     private static final class Pending implements Synchronization {
         private final CableDriver driver;
+        private final Consumer<CableMessage> onStored;
         private final List<String[]> emits = new ArrayList<>();
 
-        Pending(CableDriver driver) {
+        Pending(CableDriver driver, Consumer<CableMessage> onStored) {
             this.driver = driver;
+            this.onStored = onStored;
         }
 
         @Override
@@ -65,7 +69,7 @@ final class AfterCommitEmits {
             }
             for (String[] e : emits) {
                 try {
-                    driver.emit(e[0], e[1], e[2]);
+                    onStored.accept(driver.emit(e[0], e[1], e[2]));
                 } catch (RuntimeException failure) {
                     LOG.log(Level.SEVERE, "Cable could not store event '" + e[1] + "' on channel '" + e[0]
                             + "' after its transaction committed: " + failure.getMessage());

@@ -4,6 +4,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -43,6 +44,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * following the cursor sees every event once, in order. When that is impossible (history trimmed,
  * store lost, limit reached) the answer says so with {@code reset} or {@code more}.
  *
+ * <h2>Observing stored messages</h2>
+ * Every stored message is fired as a CDI event of type {@link CableMessage}; observe it with
+ * {@code @Observes(during = TransactionPhase.AFTER_SUCCESS) CableMessage m} to see committed ones only.
+ *
  * <h2>Drivers and configuration</h2>
  * {@code cable.driver=database} (default; JPA on H2, MariaDB or PostgreSQL) or {@code redis}.
  * Every key is in docs/configuration.md. A CDI alternative implementing {@link CableDriver}
@@ -61,9 +66,16 @@ public class Cable {
     private int batchSize;
     private Jsonb jsonb;
     private AfterCommitEmits afterCommit;
+    private Event<CableMessage> storedEvents;
 
     /** For CDI proxies only. */
     protected Cable() {
+    }
+
+    /** Stored messages are fired as CDI events; absent outside a container. */
+    @Inject
+    void setStoredEvents(Event<CableMessage> storedEvents) {
+        this.storedEvents = storedEvents;
     }
 
     /** Transactions are looked up here; absent outside a container (unit tests), where none exist. */
@@ -110,9 +122,17 @@ public class Cable {
         CableNames.requireEvent(event);
         String json = toJson(payload);
         if (!driver.joinsTransactions() && afterCommit != null && afterCommit.inTransaction()) {
-            return afterCommit.hold(driver, channel, event, json);
+            return afterCommit.hold(driver, channel, event, json, this::announce);
         }
-        return driver.emit(channel, event, json);
+        return announce(driver.emit(channel, event, json));
+    }
+
+    /** Tells observers (the poll endpoint's head cache among them) that a message was stored. */
+    private CableMessage announce(CableMessage stored) {
+        if (storedEvents != null) {
+            storedEvents.fire(stored);
+        }
+        return stored;
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.cable;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stores a channel's events and reads them back by cursor. Cable ships a database driver (JPA) and
@@ -48,6 +51,19 @@ public interface CableDriver {
 
     /** The channel's base and head; {@link ChannelState#UNKNOWN} if it has no events. */
     ChannelState state(String channel);
+
+    /**
+     * The heads of several channels in as few backend round trips as the store allows (the
+     * per-node head cache refreshes all active channels with one call per tick). Channels the
+     * store does not know map to 0. The default asks {@link #state} for each.
+     */
+    default Map<String, Long> heads(Collection<String> channels) {
+        Map<String, Long> heads = new HashMap<>();
+        for (String channel : channels) {
+            heads.put(channel, state(channel).head());
+        }
+        return heads;
+    }
 
     /**
      * The retained messages with {@code afterId < id <= upToId}, oldest first, at most {@code limit}.

@@ -8,6 +8,8 @@ public final class ChannelTarget {
 
     /** The event name {@link #update(String, String)} emits; cable.js applies it to the page. */
     public static final String DOM_UPDATE = "dom-update";
+    /** The event name {@link #updateText(String, String)} emits; cable.js sets the elements' text. */
+    public static final String DOM_TEXT = "dom-text";
 
     private final Cable cable;
     private final String channel;
@@ -47,8 +49,23 @@ public final class ChannelTarget {
         return emit(DOM_UPDATE, new DomUpdate(selector, html == null ? "" : html));
     }
 
+    /**
+     * Emits {@value #DOM_TEXT} with {@code {selector, text}}: cable.js sets the text content of the
+     * matching elements. The safe variant for anything derived from user input.
+     */
+    public CableMessage updateText(String selector, String text) {
+        if (selector == null || selector.isBlank()) {
+            throw new CableException("updateText needs a CSS selector, e.g. \"#counter\"");
+        }
+        return emit(DOM_TEXT, new DomText(selector, text == null ? "" : text));
+    }
+
     /** The payload of a {@value #DOM_UPDATE} event. */
     public record DomUpdate(String selector, String html) {
+    }
+
+    /** The payload of a {@value #DOM_TEXT} event. */
+    public record DomText(String selector, String text) {
     }
 
     @Override

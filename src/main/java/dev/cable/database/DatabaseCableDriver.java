@@ -13,7 +13,11 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -84,6 +88,23 @@ public class DatabaseCableDriver implements CableDriver {
     @Override
     public ChannelState state(String channel) {
         return guarded("read a channel", () -> store.state(channel));
+    }
+
+    /** One query per 500 channels. */
+    @Override
+    public Map<String, Long> heads(Collection<String> channels) {
+        return guarded("read channel heads", () -> {
+            Map<String, Long> heads = new HashMap<>();
+            List<String> all = new ArrayList<>(channels);
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                chunk.forEach(c -> heads.put(c, 0L));
+                for (Object[] row : store.heads(chunk)) {
+                    heads.put((String) row[0], (Long) row[1]);
+                }
+            }
+            return heads;
+        });
     }
 
     @Override

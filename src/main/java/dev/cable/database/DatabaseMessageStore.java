@@ -7,9 +7,14 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
-/** The JPA work of the database driver, in the caller's transaction when there is one. */
+/**
+ * The JPA work of the database driver, in the caller's transaction when there is one. Reads run in
+ * a transaction too: Payara's container-managed EntityManager is closed outside one on managed
+ * executor threads (where woken long polls are answered).
+ */
 @ApplicationScoped
 public class DatabaseMessageStore {
 
@@ -42,7 +47,7 @@ public class DatabaseMessageStore {
         return row.toMessage();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional(Transactional.TxType.REQUIRED)
     public ChannelState state(String channel) {
         List<Object[]> rows = em.createQuery(
                         "select c.baseId, c.lastId from ChannelRow c where c.channel = :channel", Object[].class)
@@ -54,7 +59,16 @@ public class DatabaseMessageStore {
         return new ChannelState((Long) rows.get(0)[0], (Long) rows.get(0)[1]);
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /** The last ids of the given channels that have rows, in one query. */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public List<Object[]> heads(Collection<String> channels) {
+        return em.createQuery("select c.channel, c.lastId from ChannelRow c where c.channel in :channels",
+                        Object[].class)
+                .setParameter("channels", channels)
+                .getResultList();
+    }
+
+    @Transactional(Transactional.TxType.REQUIRED)
     public List<CableMessage> read(String channel, long afterId, long upToId, int limit) {
         return em.createQuery("select m from MessageRow m where m.channel = :channel "
                         + "and m.id > :after and m.id <= :upTo order by m.id", MessageRow.class)
@@ -76,7 +90,7 @@ public class DatabaseMessageStore {
                 .executeUpdate();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional(Transactional.TxType.REQUIRED)
     public void ping() {
         em.createNativeQuery("select 1").getSingleResult();
     }

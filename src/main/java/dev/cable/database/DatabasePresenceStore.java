@@ -68,13 +68,13 @@ public class DatabasePresenceStore {
         });
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional(Transactional.TxType.REQUIRED)
     public List<String> channelsToSweep(int limit) {
         return em.createQuery("select distinct s.channel from PresenceSessionRow s where s.expiresAt <= :now",
                 String.class).setParameter("now", Instant.now()).setMaxResults(limit).getResultList();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional(Transactional.TxType.REQUIRED)
     public List<String> channelsOf(String userId) {
         return em.createQuery("select distinct s.channel from PresenceSessionRow s "
                         + "where s.userId = :u and s.expiresAt > :now order by s.channel", String.class)

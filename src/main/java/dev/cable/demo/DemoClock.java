@@ -20,8 +20,14 @@ public class DemoClock {
     @Inject
     Cable cable;
 
+    @Inject
+    DemoSwitch demo;
+
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     void tick() {
+        if (!demo.enabled()) {
+            return;
+        }
         try {
             cable.to("demo").emit("clock:tick", Map.of("time", Instant.now().toString()));
         } catch (RuntimeException e) {

@@ -9,7 +9,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
@@ -71,6 +76,26 @@ public class RedisCableDriver implements CableDriver {
                 return ChannelState.UNKNOWN;
             }
             return new ChannelState(Long.parseLong(fields.get(0)), Long.parseLong(fields.get(1)));
+        });
+    }
+
+    /** One pipelined round trip. */
+    @Override
+    public Map<String, Long> heads(Collection<String> channels) {
+        return redis.run("read channel heads", jedis -> {
+            List<String> ordered = new ArrayList<>(channels);
+            Pipeline pipeline = jedis.pipelined();
+            List<Response<String>> replies = new ArrayList<>(ordered.size());
+            for (String channel : ordered) {
+                replies.add(pipeline.hget(keys.meta(channel), "head"));
+            }
+            pipeline.sync();
+            Map<String, Long> heads = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                String head = replies.get(i).get();
+                heads.put(ordered.get(i), head == null ? 0L : Long.parseLong(head));
+            }
+            return heads;
         });
     }
 

@@ -4,11 +4,16 @@ import dev.cable.Cable;
 import dev.cable.CableException;
 import dev.cable.CableMessage;
 import dev.cable.CableNames;
+import dev.cable.CableUnavailableException;
 import dev.cable.MessagePage;
+import dev.cable.internal.ChannelHeads;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -21,13 +26,17 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code POST /cable/poll}: one request for many channels, each with the last id the client saw
- * (docs/protocol.md). Asynchronous so a later long-poll can park the request without a thread.
+ * (docs/protocol.md). Cursors at this node's known heads are answered from memory; with
+ * {@code "wait": seconds} a poll that finds nothing is parked (no thread held) until one of its
+ * channels moves or the wait ends.
  */
 @Path("poll")
 @ApplicationScoped
@@ -37,22 +46,41 @@ public class PollResource {
     Cable cable;
 
     @Inject
+    ChannelHeads heads;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
     @ConfigProperty(name = "cable.poll.max-channels")
     int maxChannels;
+
+    @Inject
+    @ConfigProperty(name = "cable.poll.max-wait")
+    Duration maxWait;
+
+    /** A parsed poll request. */
+    record Request(Map<String, Long> cursors, long waitMillis) {
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void poll(InputStream body, @Suspended AsyncResponse response) {
         try {
-            Map<String, Long> cursors = parse(JsonBodies.readObject(body));
-            response.resume(answer(cursors).toString());
+            Request request = parse(JsonBodies.readObject(body));
+            Answer answer = answer(request.cursors());
+            if (answer.empty() && request.waitMillis() > 0) {
+                park(request, response, System.currentTimeMillis() + request.waitMillis());
+            } else {
+                response.resume(answer.json());
+            }
         } catch (RuntimeException e) {
             response.resume(e);
         }
     }
 
-    Map<String, Long> parse(JsonObject request) {
+    Request parse(JsonObject request) {
         JsonValue channels = request.get("channels");
         if (channels == null || channels.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new CableException("\"channels\" must be an object mapping channel names to the last id "
@@ -69,18 +97,100 @@ public class PollResource {
         Map<String, Long> cursors = new LinkedHashMap<>();
         map.forEach((channel, cursor) -> cursors.put(CableNames.requireChannel(channel),
                 JsonBodies.cursor(channel, cursor)));
-        return cursors;
+        return new Request(cursors, waitMillis(request.get("wait")));
     }
 
-    private JsonObject answer(Map<String, Long> cursors) {
+    private long waitMillis(JsonValue wait) {
+        if (wait == null || wait.getValueType() == JsonValue.ValueType.NULL) {
+            return 0;
+        }
+        if (!(wait instanceof JsonNumber seconds) || seconds.doubleValue() < 0 || !Double.isFinite(seconds.doubleValue())) {
+            throw new CableException("\"wait\" must be a number of seconds, 0 or more (at most "
+                    + maxWait.toSeconds() + " are used)");
+        }
+        return Math.min(maxWait.toMillis(), (long) (seconds.doubleValue() * 1000));
+    }
+
+    /** The answer to a set of cursors, and whether it carries nothing new. */
+    record Answer(String json, boolean empty) {
+    }
+
+    Answer answer(Map<String, Long> cursors) {
         JsonObjectBuilder channels = Json.createObjectBuilder();
-        cursors.forEach((channel, lastId) -> {
-            MessagePage page = lastId == null
-                    ? MessagePage.empty(cable.lastId(channel))
-                    : cable.getMessages(channel, lastId);
-            channels.add(channel, toJson(page));
+        boolean empty = true;
+        for (Map.Entry<String, Long> entry : cursors.entrySet()) {
+            MessagePage page = page(entry.getKey(), entry.getValue());
+            empty &= page.isEmpty() && !page.reset() && !page.more();
+            channels.add(entry.getKey(), toJson(page));
+        }
+        return new Answer(Json.createObjectBuilder().add("channels", channels).build().toString(), empty);
+    }
+
+    /** From memory when the cursor is at the known head; otherwise from the store, learning its head. */
+    private MessagePage page(String channel, Long cursor) {
+        long known = heads.known(channel);
+        if (cursor == null) {
+            if (known >= 0) {
+                return MessagePage.empty(known);
+            }
+            long head = cable.lastId(channel);
+            heads.observe(channel, head);
+            return MessagePage.empty(head);
+        }
+        if (known >= 0 && cursor == known) {
+            return MessagePage.empty(cursor);
+        }
+        MessagePage page;
+        try {
+            page = cable.getMessages(channel, cursor);
+        } catch (CableUnavailableException e) {
+            heads.forgetHeads();
+            throw e;
+        }
+        if (!page.more() && !page.reset()) {
+            heads.observe(channel, page.lastId());
+        }
+        return page;
+    }
+
+    /** Waits for a head to move; answers then (or at the deadline) from a managed thread. */
+    private void park(Request request, AsyncResponse response, long deadline) {
+        Map<String, Long> cursors = new LinkedHashMap<>(request.cursors());
+        // a null cursor means "from now": wait from the head the first answer reported
+        cursors.replaceAll((channel, cursor) -> cursor != null ? cursor : Math.max(0, heads.known(channel)));
+        ChannelHeads.Waiter[] current = new ChannelHeads.Waiter[1];
+        response.setTimeout(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        response.setTimeoutHandler(r -> {
+            ChannelHeads.Waiter waiter = current[0];
+            if (waiter == null || waiter.claim()) {
+                if (waiter != null) {
+                    heads.unpark(waiter);
+                }
+                r.resume(emptyAnswer(cursors));
+            }
         });
-        return Json.createObjectBuilder().add("channels", channels).build();
+        current[0] = heads.park(cursors, () -> executor.execute(() -> {
+            ChannelHeads.Waiter waiter = current[0];
+            if (waiter != null && !waiter.claim()) {
+                return;
+            }
+            try {
+                Answer answer = answer(cursors);
+                if (answer.empty() && System.currentTimeMillis() < deadline - 5) {
+                    park(new Request(cursors, 0), response, deadline); // woken for nothing: wait on
+                } else {
+                    response.resume(answer.json());
+                }
+            } catch (RuntimeException e) {
+                response.resume(e);
+            }
+        }));
+    }
+
+    private static String emptyAnswer(Map<String, Long> cursors) {
+        JsonObjectBuilder channels = Json.createObjectBuilder();
+        cursors.forEach((channel, cursor) -> channels.add(channel, toJson(MessagePage.empty(cursor))));
+        return Json.createObjectBuilder().add("channels", channels).build().toString();
     }
 
     static JsonObject toJson(MessagePage page) {

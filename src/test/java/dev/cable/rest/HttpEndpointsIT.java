@@ -226,6 +226,47 @@ public class HttpEndpointsIT {
         assertEquals(expected, received);
     }
 
+    @Test
+    public void aLongPollIsAnsweredAsSoonAsAnEventIsStored() throws Exception {
+        String channel = fresh("long");
+        long cursor = head(channel);
+        long started = System.nanoTime();
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + cursor + "},\"wait\":20}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(700);
+        assertFalse(waiting.isDone(), "nothing new: the poll waits");
+        long publishedAt = System.nanoTime();
+        publish("{\"channel\":" + quote(channel) + ",\"event\":\"wake\",\"payload\":1}");
+        Answer answer = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        long deliveredMillis = (System.nanoTime() - publishedAt) / 1_000_000;
+        assertEquals(200, answer.status());
+        assertEquals("wake", answer.body().getJsonObject("channels").getJsonObject(channel)
+                .getJsonArray("messages").getJsonObject(0).getString("event"));
+        assertTrue(deliveredMillis < 2000, "delivered " + deliveredMillis + " ms after the publish");
+        assertTrue((System.nanoTime() - started) / 1_000_000 >= 700);
+    }
+
+    @Test
+    public void aLongPollWithNothingNewEndsEmptyAtItsWait() throws Exception {
+        String channel = fresh("quiet");
+        long cursor = head(channel);
+        long started = System.nanoTime();
+        Answer answer = post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + cursor + "},\"wait\":1.5}");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(200, answer.status());
+        JsonObject page = answer.body().getJsonObject("channels").getJsonObject(channel);
+        assertTrue(page.getJsonArray("messages").isEmpty());
+        assertEquals(cursor, page.getJsonNumber("lastId").longValue());
+        assertTrue(tookMillis >= 1400 && tookMillis < 5000, "waited " + tookMillis + " ms");
+        assertRejected(400, post("cable/poll", "{\"channels\":{\"a\":null},\"wait\":-1}"));
+        assertRejected(400, post("cable/poll", "{\"channels\":{\"a\":null},\"wait\":\"5\"}"));
+    }
+
     // ---------------------------------------------------------------- bad input
 
     @Test
@@ -355,11 +396,15 @@ public class HttpEndpointsIT {
                 .body().getJsonNumber("id").longValue();
         URI ready = base.resolve("/health/ready");
         assertEquals(200, send(HttpRequest.newBuilder(ready).GET().build()).status());
+        poll(Map.of(channel, before)); // this node now knows the channel's head
 
         redisProxy.cut();
         try {
-            Answer polled = post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + before + "}}");
+            // a cursor behind the head needs the store
+            Answer polled = post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + (before - 1) + "}}");
             assertRejected(503, polled);
+            // once the store failed, the node stops answering even at-head polls from memory
+            assertRejected(503, post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + before + "}}"));
             assertTrue(polled.raw().headers().firstValue("Retry-After").isPresent());
             assertRejected(503, publish("{\"channel\":" + quote(channel) + ",\"event\":\"during\",\"payload\":2}"));
             Answer health = send(HttpRequest.newBuilder(ready).GET().build());

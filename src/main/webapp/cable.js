@@ -1,0 +1,1141 @@
+/*
+ * cable.js: the browser client of Cable (docs/client.md, wire contract in docs/protocol.md).
+ *
+ * No dependencies, no build step. Load it with <script src="/cable.js"> (defines the global
+ * `cable`) or import it as an ES module through cable.mjs. It only assigns globalThis.cable.
+ *
+ * How it works, in short
+ * ----------------------
+ * A client polls ONE endpoint for ALL its channels with ONE timer: `POST /cable/poll` with
+ * {"channels": {name: cursor}}. Every subscription keeps its own cursor (the id of the last event
+ * it dispatched, `null` = "from now", `0` = "everything retained"); the poll sends, per channel, the
+ * smallest cursor anyone needs and every subscription skips what it has already seen (id <= its
+ * cursor). Because skipping is always safe, asking for too much is never wrong, only wasteful; that
+ * single rule is what makes the multi-tab hand-over below lossless and repeat-free.
+ *
+ * Tabs of one origin share one poller (when navigator.locks and BroadcastChannel exist):
+ *
+ *   - Every tab asks for the Web Lock "<channelName>:leader" and keeps it until it closes, hides in
+ *     the back/forward cache, is frozen or disconnects. The holder is the leader; the others wait in
+ *     the lock's queue and are followers. Followers never poll.
+ *   - Followers broadcast {type:'announce', from, channels: {name: cursor}, visible} whenever their
+ *     subscriptions or visibility change, and {type:'bye'} when they go.
+ *   - The leader polls the union of its own and the announced channels, with per channel the
+ *     smallest cursor anybody reported (null only if all reported null), then follows `lastId`.
+ *     It broadcasts every page it receives as {type:'page', channel, cursor, page} (cursor = what
+ *     it sent) and dispatches it itself; every tab dispatches from its own cursors.
+ *   - It also broadcasts its connection state ({type:'state'}) so followers can show it.
+ *   - When the leader goes, the lock passes to the next tab, which forgets what the old leader knew,
+ *     broadcasts {type:'sync'} and polls its own channels; the followers answer with a fresh
+ *     announce, so their channels are polled again from their own cursors. Whatever the old leader
+ *     fetched but never delivered is fetched again; whatever was delivered twice is skipped.
+ *   - Tabs that crash without saying 'bye' leave their channels in the poll until the leader
+ *     changes: harmless extra traffic.
+ *
+ * Without shared tabs (shareTabs: false, or no locks/BroadcastChannel) the client is its own leader.
+ */
+(function () {
+  'use strict';
+
+  const VERSION = '2.0.0';
+  /** Seconds the server may hold a long poll (the body's "wait"). */
+  const LONG_POLL_WAIT_S = 25;
+  /** A long poll answered faster than this with nothing in it was not held: the server cannot wait. */
+  const FAST_ANSWER_MS = 1000;
+  /** First retry delay; doubles per failure up to maxBackoff. */
+  const BACKOFF_BASE_MS = 1000;
+  /** Events whose payload Cable applies to the document itself. */
+  const DOM_EVENTS = new Set(['dom-update', 'dom-text']);
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+  // ---------------------------------------------------------------------------------------------
+
+  /** The environment: globals unless the caller (a test) injects its own. */
+  function resolveEnv(env) {
+    const g = globalThis;
+    const pick = (name, fallback) => (env && name in env ? env[name] : fallback);
+    return {
+      fetch: pick('fetch', typeof g.fetch === 'function' ? g.fetch.bind(g) : undefined),
+      setTimeout: pick('setTimeout', (fn, ms) => g.setTimeout(fn, ms)),
+      clearTimeout: pick('clearTimeout', (id) => g.clearTimeout(id)),
+      now: pick('now', () => Date.now()),
+      random: pick('random', Math.random),
+      document: pick('document', g.document),
+      navigator: pick('navigator', g.navigator),
+      BroadcastChannel: pick('BroadcastChannel', g.BroadcastChannel),
+      window: pick('window', g.window),
+      console: pick('console', g.console),
+      crypto: pick('crypto', g.crypto),
+      AbortController: pick('AbortController', g.AbortController),
+      Blob: pick('Blob', g.Blob),
+    };
+  }
+
+  const isCursor = (value) => value === null || (Number.isSafeInteger(value) && value >= 0);
+
+  /**
+   * Merges two cursors for one channel: the smaller number wins (asking for more is safe, asking
+   * for less loses events); null ("from now") only when both are null. `undefined` = no cursor yet.
+   */
+  function lowest(a, b) {
+    if (a === undefined || a === null) return b === undefined ? a : b;
+    if (b === null || b === undefined) return a;
+    return Math.min(a, b);
+  }
+
+  function randomId(env) {
+    if (env.crypto && typeof env.crypto.randomUUID === 'function') return env.crypto.randomUUID();
+    let id = '';
+    while (id.length < 24) id += Math.floor(env.random() * 36).toString(36);
+    return id;
+  }
+
+  /** Retry-After in milliseconds (delta-seconds or HTTP date), or null. */
+  function retryAfterMs(value, now) {
+    if (value == null || value === '') return null;
+    if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? null : Math.max(0, date - now);
+  }
+
+  function chunks(list, size) {
+    const out = [];
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+    return out;
+  }
+
+  function validPage(page) {
+    return page !== null && typeof page === 'object' && isCursor(page.lastId) && page.lastId !== null
+      && (page.messages === undefined || Array.isArray(page.messages));
+  }
+
+  /** Calls a user callback; neither a throw nor a rejected promise may break polling. */
+  function callSafely(log, what, fn, ...args) {
+    try {
+      const result = fn(...args);
+      if (result && typeof result.then === 'function') result.then(undefined, (e) => log(what, e));
+    } catch (e) {
+      log(what, e);
+    }
+  }
+
+  /**
+   * One message as the list of (event, payload, message) entries it dispatches: a `batch` is
+   * unpacked into its inner events (each carrying the batch's id and the batch itself as `batch`),
+   * followed by the `batch` event for handlers that want the whole of it.
+   */
+  function entriesOf(message) {
+    const payload = message.payload;
+    if (message.event !== 'batch' || !payload || !Array.isArray(payload.events)) {
+      return [{ event: message.event, payload, message }];
+    }
+    const entries = payload.events
+      .filter((inner) => inner && typeof inner.event === 'string')
+      .map((inner) => ({
+        event: inner.event,
+        payload: inner.payload,
+        message: { ...message, event: inner.event, payload: inner.payload, batch: message },
+      }));
+    entries.push({ event: 'batch', payload, message });
+    return entries;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handlers, filtered views, subscriptions
+  // ---------------------------------------------------------------------------------------------
+
+  /** Shared by Subscription and its filtered views: handlers per event plus child views. */
+  class Emitter {
+    constructor(log) {
+      this._log = log;
+      this._handlers = new Map();
+      this._views = [];
+    }
+
+    /**
+     * Adds a handler for an event: `fn(payload, message)`.
+     * @param {string} event
+     * @param {(payload: any, message: object) => void} fn
+     * @returns {this}
+     */
+    on(event, fn) {
+      if (typeof fn !== 'function') throw new TypeError('cable: the handler of "' + event + '" must be a function');
+      if (!this._handlers.has(event)) this._handlers.set(event, []);
+      this._handlers.get(event).push(fn);
+      return this;
+    }
+
+    /**
+     * Removes a handler added with on(); without `fn`, all handlers of the event.
+     * @returns {this}
+     */
+    off(event, fn) {
+      if (fn === undefined) this._handlers.delete(event);
+      else this._handlers.set(event, (this._handlers.get(event) || []).filter((h) => h !== fn));
+      return this;
+    }
+
+    /**
+     * A view whose handlers fire only when `predicate(payload, message)` is true. Views can be
+     * filtered again (both predicates must hold). `cable:*` events are not filtered.
+     * @param {(payload: any, message: object) => boolean} predicate
+     * @returns {FilteredView}
+     */
+    filter(predicate) {
+      if (typeof predicate !== 'function') throw new TypeError('cable: filter() needs a function');
+      const view = new FilteredView(this._log, predicate);
+      this._views.push(view);
+      return view;
+    }
+
+    _emit(event, payload, message) {
+      for (const fn of this._handlers.get(event) || []) {
+        callSafely(this._log, 'the "' + event + '" handler', fn, payload, message);
+      }
+      for (const view of this._views) {
+        if (event.startsWith('cable:') || view._accepts(payload, message)) view._emit(event, payload, message);
+      }
+    }
+  }
+
+  class FilteredView extends Emitter {
+    constructor(log, predicate) {
+      super(log);
+      this._predicate = predicate;
+    }
+
+    _accepts(payload, message) {
+      try {
+        return Boolean(this._predicate(payload, message));
+      } catch (e) {
+        this._log('a filter() predicate', e);
+        return false;
+      }
+    }
+  }
+
+  /** One subscription of one channel in this tab; created by client.subscribe(). */
+  class Subscription extends Emitter {
+    constructor(client, channel, cursor) {
+      super((what, error) => client._logHandlerError(channel, what, error));
+      this._client = client;
+      /** The channel name. */
+      this.channel = channel;
+      this._cursor = cursor;
+      this._active = true;
+      this._presenceUsers = null;
+    }
+
+    /** The id of the last event dispatched (null until known when subscribed "from now"). */
+    get lastId() {
+      return this._cursor;
+    }
+
+    /** False once unsubscribe() was called or the client disconnected. */
+    get active() {
+      return this._active;
+    }
+
+    /** Stops dispatching and drops the channel from the next poll unless something else needs it. */
+    unsubscribe() {
+      if (!this._active) return;
+      this._active = false;
+      this._client._unsubscribe(this);
+    }
+
+    /**
+     * Joins the channel's presence as this tab's session; heartbeats follow automatically.
+     * @param {any} [info] shown with the user in the member list (JSON, at most 4 KiB)
+     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number}>}
+     */
+    join(info) {
+      return this._client._join(this, info);
+    }
+
+    /**
+     * Leaves the channel's presence (unless another subscription of this tab on the same channel
+     * is still joined, in which case it resolves to null without a request).
+     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number} | null>}
+     */
+    leave() {
+      return this._client._leave(this);
+    }
+
+    /**
+     * Who is present on the channel: `GET {presenceEndpoint}/users?channel=...`.
+     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number}>}
+     */
+    users() {
+      return this._client._users(this.channel);
+    }
+
+    _emitSpecial(event, payload) {
+      this._emit(event, payload, undefined);
+    }
+
+    _deliver(entries) {
+      for (const { event, payload, message } of entries) {
+        if (!this._active) return;
+        if (event === 'presence:update') this._presenceUpdate(payload, message);
+        else this._emit(event, payload, message);
+      }
+    }
+
+    /** presence:update, then presence:join per user who came, then presence:leave per id who went. */
+    _presenceUpdate(payload, message) {
+      this._emit('presence:update', payload, message);
+      const users = payload && Array.isArray(payload.users) ? payload.users : [];
+      const before = this._presenceUsers || [];
+      const beforeIds = new Set(before.map((u) => u.id));
+      const nowIds = new Set(users.map((u) => u.id));
+      const joined = payload && Array.isArray(payload.joined)
+        ? payload.joined
+        : users.filter((u) => !beforeIds.has(u.id)).map((u) => u.id);
+      const left = payload && Array.isArray(payload.left)
+        ? payload.left
+        : before.filter((u) => !nowIds.has(u.id)).map((u) => u.id);
+      this._presenceUsers = users;
+      for (const id of joined) {
+        this._emit('presence:join', users.find((u) => u.id === id) || { id, info: null }, message);
+      }
+      for (const id of left) this._emit('presence:leave', id, message);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The client
+  // ---------------------------------------------------------------------------------------------
+
+  class Client {
+    constructor(options) {
+      options = options || {};
+      const env = resolveEnv(options.env);
+      const endpoint = options.endpoint || '/cable/poll';
+      this._env = env;
+      this._opts = {
+        endpoint,
+        pollInterval: options.pollInterval ?? 3000,
+        hiddenPollInterval: options.hiddenPollInterval ?? 30000,
+        maxBackoff: options.maxBackoff ?? 30000,
+        longPoll: Boolean(options.longPoll),
+        timeout: options.timeout ?? 30000,
+        // The server's cable.poll.max-channels: a poll naming more channels is split into requests.
+        maxChannelsPerPoll: options.maxChannelsPerPoll ?? 50,
+        headers: options.headers || {},
+        presenceEndpoint: (options.presenceEndpoint
+          || (/\/poll$/.test(endpoint) ? endpoint.replace(/\/poll$/, '/presence') : '/cable/presence')).replace(/\/$/, ''),
+        heartbeatInterval: options.heartbeatInterval ?? 20000,
+        channelName: options.channelName || options.sharedWorkerName || 'cable',
+      };
+      const canShare = Boolean(env.navigator && env.navigator.locks && typeof env.navigator.locks.request === 'function'
+        && typeof env.BroadcastChannel === 'function');
+      this._shared = canShare && options.shareTabs !== false;
+
+      this._tabId = randomId(env);
+      this._session = randomId(env).slice(0, 64);
+      this._state = 'connecting';
+      this._stateInfo = undefined;
+      this._stateListeners = new Set();
+      this._subs = new Map();          // channel -> Set<Subscription> (this tab)
+      this._domCursor = new Map();     // channel -> id of the last dom-* message applied here
+      this._presence = new Map();      // channel -> {info, subs: Set<Subscription>}
+      this._heartbeatTimer = null;
+      this._closed = false;
+      this._suspended = false;
+
+      // Leader state (also used when not sharing: then this client always leads).
+      this._leader = false;
+      this._release = null;            // resolves the lock callback's promise = gives the lock up
+      this._lockAbort = null;          // cancels a lock request still waiting in the queue
+      this._remote = new Map();        // tab id -> {channels: {name: cursor}, visible}
+      this._cursors = new Map();       // channel -> cursor of the next poll
+      this._timer = null;              // THE poll timer
+      this._request = null;            // the poll in flight: {controller, long, restart}
+      this._repoll = false;            // poll again as soon as the one in flight is answered
+      this._failures = 0;
+      this._notBefore = 0;             // Retry-After: no poll before this time
+      this._announceQueued = false;
+
+      this._listeners = [];
+      this._listen(env.document, 'visibilitychange', () => this._visibilityChanged());
+      this._listen(env.document, 'freeze', () => this._suspend());
+      this._listen(env.document, 'resume', () => this._resume());
+      this._listen(env.window, 'online', () => this._pollNow());
+      this._listen(env.window, 'pagehide', () => {
+        this._leaveOnUnload();
+        this._suspend();
+      });
+      this._listen(env.window, 'pageshow', (event) => {
+        if (event && event.persisted) this._resume();
+      });
+
+      if (this._shared) {
+        this._bc = new env.BroadcastChannel(this._opts.channelName);
+        this._bc.onmessage = (event) => this._onBroadcast(event && event.data);
+      }
+      this._start();
+    }
+
+    // ----- public API ----------------------------------------------------------------------------
+
+    /** connecting | connected | reconnecting | disconnected */
+    get state() {
+      return this._state;
+    }
+
+    /** This tab's presence session id. */
+    get session() {
+      return this._session;
+    }
+
+    /** True while this tab is the one polling for all tabs (always true without tab sharing). */
+    get isLeader() {
+      return this._leader;
+    }
+
+    /**
+     * Listens to client events; the only one is 'state': `fn(state, info)`.
+     * @returns {this}
+     */
+    on(event, fn) {
+      if (event !== 'state') throw new TypeError('cable: unknown client event "' + event + '" (use "state")');
+      if (typeof fn !== 'function') throw new TypeError('cable: the state listener must be a function');
+      this._stateListeners.add(fn);
+      return this;
+    }
+
+    /** @returns {this} */
+    off(event, fn) {
+      if (event === 'state') this._stateListeners.delete(fn);
+      return this;
+    }
+
+    /**
+     * Calls `fn(state, info)` on every state change.
+     * @returns {() => void} removes the listener
+     */
+    onStateChange(fn) {
+      this.on('state', fn);
+      return () => this._stateListeners.delete(fn);
+    }
+
+    /**
+     * Subscribes to a channel.
+     * @param {string} channel
+     * @param {Object<string, Function>} [handlers] {eventName: fn(payload, message)}
+     * @param {{lastId?: number, history?: boolean}} [opts] start after lastId, or (history) from
+     *   the oldest retained event; by default from now
+     * @returns {Subscription}
+     */
+    subscribe(channel, handlers, opts) {
+      opts = opts || {};
+      if (this._closed) throw new Error('cable: subscribe() after disconnect()');
+      if (typeof channel !== 'string' || channel.length === 0 || channel.length > 255) {
+        throw new TypeError('cable: a channel name is a string of 1 to 255 characters');
+      }
+      let cursor = null;
+      if (opts.lastId !== undefined && opts.lastId !== null) {
+        cursor = Number(opts.lastId);
+        if (!isCursor(cursor)) throw new TypeError('cable: lastId must be an integer from 0 to 2^53-1');
+      } else if (opts.history) {
+        cursor = 0;
+      }
+      const sub = new Subscription(this, channel, cursor);
+      for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
+      if (!this._subs.has(channel)) this._subs.set(channel, new Set());
+      this._subs.get(channel).add(sub);
+      if (this._leader) {
+        this._cursors.set(channel, lowest(this._cursors.get(channel), cursor));
+        this._pollSoon(true);
+      } else {
+        this._announceSoon();
+      }
+      return sub;
+    }
+
+    /** Stops polling, leaves presence, gives up the leadership; subscriptions go inactive. */
+    disconnect() {
+      if (this._closed) return;
+      for (const channel of this._presence.keys()) {
+        this._presencePost('leave', channel).catch(() => {});
+      }
+      this._presence.clear();
+      this._stopHeartbeat();
+      this._stop();
+      this._closed = true;
+      if (this._bc) this._bc.close();
+      for (const { target, type, fn } of this._listeners) target.removeEventListener(type, fn);
+      for (const subs of this._subs.values()) for (const sub of subs) sub._active = false;
+      this._subs.clear();
+      this._setState('disconnected');
+    }
+
+    // ----- state ---------------------------------------------------------------------------------
+
+    _setState(state, info) {
+      const same = state === this._state
+        && (state !== 'reconnecting' || (info && this._stateInfo && info.attempt === this._stateInfo.attempt));
+      if (same) return;
+      this._state = state;
+      this._stateInfo = info;
+      if (this._leader && this._bc && state !== 'disconnected') this._post({ type: 'state', state, info });
+      for (const fn of [...this._stateListeners]) {
+        callSafely((what, e) => this._env.console && this._env.console.error('cable: a state listener threw', e),
+          'state listener', fn, state, info);
+      }
+    }
+
+    // ----- leadership ----------------------------------------------------------------------------
+
+    /** Becomes the poller, or queues for the lock and tells the leader what this tab needs. */
+    _start() {
+      if (!this._shared) {
+        this._lead(() => {});
+        return;
+      }
+      const locks = this._env.navigator.locks;
+      const controller = this._env.AbortController ? new this._env.AbortController() : null;
+      this._lockAbort = controller;
+      const lockOptions = controller ? { signal: controller.signal } : {};
+      // The callback's promise is the lock: it stays pending (lock held) until _release() is called.
+      Promise.resolve()
+        .then(() => locks.request(this._opts.channelName + ':leader', lockOptions,
+          () => new Promise((resolve) => this._lead(resolve))))
+        .catch((e) => {
+          if (!e || e.name !== 'AbortError') this._env.console && this._env.console.error('cable: lock request failed', e);
+        });
+      this._announceSoon();
+    }
+
+    _lead(release) {
+      if (this._closed || this._suspended || this._leader) {
+        release();
+        return;
+      }
+      this._leader = true;
+      this._release = release;
+      this._lockAbort = null;
+      this._remote.clear();
+      this._cursors.clear();
+      for (const channel of this._subs.keys()) this._cursors.set(channel, this._tabCursor(channel));
+      if (this._bc) this._post({ type: 'sync' });
+      if (this._state !== 'connecting') this._post({ type: 'state', state: this._state, info: this._stateInfo });
+      this._pollSoon(true);
+    }
+
+    /** Stops polling and gives the lock back (or leaves the lock queue). */
+    _stop() {
+      if (this._bc) this._post({ type: 'bye' });
+      if (this._lockAbort) this._lockAbort.abort();
+      this._lockAbort = null;
+      this._leader = false;
+      this._clearTimer();
+      if (this._request) {
+        this._request.dropped = true;
+        if (this._request.controller) this._request.controller.abort();
+        this._request = null;
+      }
+      this._remote.clear();
+      this._cursors.clear();
+      const release = this._release;
+      this._release = null;
+      if (release) release();
+    }
+
+    /** pagehide or freeze: a hidden-away page must not hold the lock (it could not poll). */
+    _suspend() {
+      if (this._suspended || this._closed) return;
+      this._suspended = true;
+      this._stopHeartbeat();
+      this._stop();
+    }
+
+    /**
+     * Back from freeze or from the back/forward cache: join the joined channels again (pagehide
+     * left them; after a freeze the session may have expired) and queue for the lock.
+     */
+    _resume() {
+      if (!this._suspended || this._closed) return;
+      this._suspended = false;
+      if (this._presence.size > 0) {
+        for (const [channel, entry] of this._presence) {
+          this._presencePost('join', channel, entry.info).catch((e) => this._warn('presence join failed', e));
+        }
+        this._startHeartbeat();
+      }
+      this._start();
+    }
+
+    // ----- tab sharing ---------------------------------------------------------------------------
+
+    _post(message) {
+      if (!this._bc || this._closed) return;
+      try {
+        this._bc.postMessage({ ...message, from: this._tabId });
+      } catch (e) {
+        this._warn('BroadcastChannel.postMessage failed', e);
+      }
+    }
+
+    /** Per channel the cursor this tab needs: the lowest of its subscriptions (null if all are). */
+    _tabCursor(channel) {
+      let cursor;
+      for (const sub of this._subs.get(channel) || []) cursor = lowest(cursor, sub._cursor);
+      return cursor === undefined ? null : cursor;
+    }
+
+    _announceSoon() {
+      if (!this._shared || this._leader || this._announceQueued) return;
+      this._announceQueued = true;
+      // Several subscribe() calls in one task make one announcement.
+      Promise.resolve().then(() => {
+        this._announceQueued = false;
+        this._announce();
+      });
+    }
+
+    _announce() {
+      if (!this._shared || this._leader || this._closed || this._suspended) return;
+      const channels = {};
+      for (const channel of this._subs.keys()) channels[channel] = this._tabCursor(channel);
+      this._post({ type: 'announce', channels, visible: this._visible() });
+    }
+
+    _onBroadcast(msg) {
+      // A suspended (frozen, bfcached) tab ignores everything; on resume it announces its cursors.
+      if (!msg || typeof msg !== 'object' || msg.from === this._tabId || this._closed || this._suspended) return;
+      switch (msg.type) {
+        case 'announce': {
+          if (!this._leader) return;
+          const wasVisible = this._anyTabVisible();
+          this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
+          let changed = false;
+          for (const [channel, cursor] of Object.entries(msg.channels || {})) {
+            if (!isCursor(cursor)) continue;
+            const before = this._cursors.get(channel);
+            const after = lowest(before, cursor);
+            if (after !== before) {
+              this._cursors.set(channel, after);
+              changed = true;
+            }
+          }
+          this._prune();
+          this._post({ type: 'state', state: this._state, info: this._stateInfo });
+          if (!wasVisible && this._anyTabVisible()) this._pollNow();
+          else if (changed) this._pollSoon(true);
+          return;
+        }
+        case 'bye':
+          if (this._leader && this._remote.delete(msg.from)) this._prune();
+          return;
+        case 'sync':
+          this._announce();
+          return;
+        case 'page':
+          if (!this._leader && typeof msg.channel === 'string' && validPage(msg.page)) {
+            this._handlePage(msg.channel, msg.page, msg.cursor);
+          }
+          return;
+        case 'state':
+          if (!this._leader && ['connecting', 'connected', 'reconnecting'].includes(msg.state)) {
+            this._setState(msg.state, msg.info);
+          }
+          return;
+        default:
+      }
+    }
+
+    /** Leader: forgets the cursors of channels no tab needs any more. */
+    _prune() {
+      const needed = new Set(this._subs.keys());
+      for (const tab of this._remote.values()) for (const channel of Object.keys(tab.channels)) needed.add(channel);
+      for (const channel of [...this._cursors.keys()]) if (!needed.has(channel)) this._cursors.delete(channel);
+    }
+
+    // ----- visibility ----------------------------------------------------------------------------
+
+    _visible() {
+      const doc = this._env.document;
+      return !doc || doc.visibilityState !== 'hidden';
+    }
+
+    _anyTabVisible() {
+      if (this._visible()) return true;
+      for (const tab of this._remote.values()) if (tab.visible) return true;
+      return false;
+    }
+
+    _interval() {
+      return this._anyTabVisible() ? this._opts.pollInterval : this._opts.hiddenPollInterval;
+    }
+
+    _visibilityChanged() {
+      if (this._leader) {
+        if (this._visible()) this._pollNow();
+      } else {
+        this._announce();
+      }
+    }
+
+    // ----- polling -------------------------------------------------------------------------------
+
+    _clearTimer() {
+      if (this._timer !== null) this._env.clearTimeout(this._timer);
+      this._timer = null;
+    }
+
+    _schedule(delay) {
+      this._clearTimer();
+      this._timer = this._env.setTimeout(() => {
+        this._timer = null;
+        this._poll().catch((e) => {
+          // A bug, not a network failure: log it and keep the rhythm rather than stop for good.
+          if (this._env.console) this._env.console.error('cable: poll cycle failed', e);
+          this._request = null;
+          if (this._leader && !this._closed && this._timer === null) this._schedule(this._interval());
+        });
+      }, delay);
+    }
+
+    /**
+     * Poll at once (respecting Retry-After), cancelling the pending timer. A poll in flight is
+     * followed by another at once; a long poll in flight is restarted when `restartLong` (its
+     * answer could take 25 s, too long for a new subscription to wait).
+     */
+    _pollSoon(restartLong) {
+      if (!this._leader || this._closed) return;
+      if (this._request) {
+        if (restartLong && this._request.long) {
+          this._request.restart = true;
+          this._repoll = true; // in case the request cannot be aborted
+          if (this._request.controller) this._request.controller.abort();
+        } else {
+          this._repoll = true;
+        }
+        return;
+      }
+      this._schedule(Math.max(0, this._notBefore - this._env.now()));
+    }
+
+    /** Visible again or back online: poll now unless a poll is already under way. */
+    _pollNow() {
+      if (!this._leader || this._closed || this._request) return;
+      this._schedule(Math.max(0, this._notBefore - this._env.now()));
+    }
+
+    async _poll() {
+      if (!this._leader || this._closed || this._request) return;
+      const channels = [...this._cursors.keys()];
+      if (channels.length === 0) return; // idle until something subscribes
+      const sent = Object.fromEntries(this._cursors);
+      const long = this._opts.longPoll && this._anyTabVisible();
+      const request = {
+        controller: this._env.AbortController ? new this._env.AbortController() : null,
+        long,
+        restart: false,
+        dropped: false,
+      };
+      this._request = request;
+      this._repoll = false;
+      const started = this._env.now();
+      let answers;
+      try {
+        answers = await Promise.all(chunks(channels, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
+          const body = { channels: {} };
+          for (const name of names) body.channels[name] = sent[name];
+          if (long) body.wait = LONG_POLL_WAIT_S;
+          return this._send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
+            this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
+        }));
+      } catch (error) {
+        if (request.dropped) return;
+        this._request = null;
+        if (this._closed || !this._leader) return;
+        if (request.restart) this._schedule(0);
+        else this._failed(error);
+        return;
+      }
+      if (request.dropped) return;
+      this._request = null;
+      if (this._closed || !this._leader) return;
+
+      this._failures = 0;
+      this._notBefore = 0;
+      this._setState('connected');
+      let more = false;
+      let anything = false;
+      for (const answer of answers) {
+        const pages = answer && typeof answer === 'object' && answer.channels ? answer.channels : {};
+        for (const [channel, page] of Object.entries(pages)) {
+          if (!(channel in sent) || !validPage(page)) continue;
+          // Follow lastId, unless a tab asked for an earlier cursor while this poll was in flight.
+          if (this._cursors.get(channel) === sent[channel]) this._cursors.set(channel, page.lastId);
+          more = more || page.more === true;
+          anything = anything || (Array.isArray(page.messages) && page.messages.length > 0);
+          this._post({ type: 'page', channel, cursor: sent[channel], page });
+          this._handlePage(channel, page, sent[channel]);
+        }
+      }
+      if (this._closed || !this._leader || this._timer !== null) return;
+      let delay;
+      if (more || this._repoll) delay = 0;
+      else if (long) delay = !anything && this._env.now() - started < FAST_ANSWER_MS ? this._interval() : 0;
+      else delay = this._interval();
+      this._schedule(Math.max(delay, this._notBefore - this._env.now()));
+    }
+
+    _failed(error) {
+      this._failures += 1;
+      const attempt = this._failures;
+      // Exponential backoff with "equal jitter": a delay in [ceiling/2, ceiling], so it grows while
+      // tabs and clients that failed together do not retry together.
+      const ceiling = Math.min(this._opts.maxBackoff, BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 30));
+      let delay = Math.round(ceiling / 2 + this._env.random() * (ceiling / 2));
+      if (error && error.retryAfter != null) {
+        delay = Math.max(delay, error.retryAfter);
+        this._notBefore = this._env.now() + error.retryAfter;
+      }
+      const status = error && error.status;
+      const con = this._env.console;
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        if (con) con.error('cable: the server refused the poll (HTTP ' + status + '): ' + error.message);
+      } else if (attempt === 1 && con) {
+        con.warn('cable: poll failed (' + (error && error.message) + '); retrying with backoff');
+      }
+      this._setState('reconnecting', { attempt, delay });
+      this._schedule(delay);
+    }
+
+    /**
+     * One HTTP request with the configured headers and a timeout; resolves to the parsed JSON body
+     * of a 2xx answer, rejects with an Error carrying `status` and `retryAfter` otherwise.
+     */
+    async _send(url, init, timeout, controller) {
+      const env = this._env;
+      if (typeof env.fetch !== 'function') throw new Error('cable: fetch is not available');
+      const ownController = controller || (env.AbortController ? new env.AbortController() : null);
+      let timedOut = false;
+      const timer = timeout > 0 && ownController
+        ? env.setTimeout(() => {
+          timedOut = true;
+          ownController.abort();
+        }, timeout)
+        : null;
+      try {
+        const headers = { ...this._headers() };
+        if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+        const response = await env.fetch(url, {
+          ...init,
+          headers,
+          credentials: 'same-origin',
+          ...(ownController ? { signal: ownController.signal } : {}),
+        });
+        const text = await response.text();
+        let body = null;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch (e) {
+          if (response.ok) throw new Error('cable: the answer of ' + url + ' is not JSON');
+        }
+        if (!response.ok) {
+          const error = new Error(body && typeof body.error === 'string' ? body.error : 'HTTP ' + response.status);
+          error.status = response.status;
+          error.body = body;
+          const retryAfter = response.status === 503 || response.status === 429
+            ? retryAfterMs(response.headers && response.headers.get ? response.headers.get('Retry-After') : null, env.now())
+            : null;
+          error.retryAfter = retryAfter;
+          throw error;
+        }
+        return body;
+      } catch (e) {
+        if (timedOut) throw new Error('cable: no answer from ' + url + ' within ' + timeout + ' ms');
+        throw e;
+      } finally {
+        if (timer !== null) env.clearTimeout(timer);
+      }
+    }
+
+    _headers() {
+      const h = this._opts.headers;
+      return (typeof h === 'function' ? h() : h) || {};
+    }
+
+    // ----- dispatch ------------------------------------------------------------------------------
+
+    /**
+     * Dispatches one page of a channel to this tab's subscriptions, each from its own cursor.
+     * `sent` is the cursor the leader polled with.
+     */
+    _handlePage(channel, page, sent) {
+      // A page answers "after `sent`": it says nothing about (cursor, sent] of a subscription that
+      // is behind `sent` (it subscribed or announced while this poll was in flight). Such a
+      // subscription ignores the page and gets its own, from the lower cursor, in the next poll.
+      const covers = (c) => c === null || sent === undefined || (sent !== null && c >= sent);
+      const subs = [...(this._subs.get(channel) || [])].filter((s) => s._active);
+      if (subs.length === 0) return;
+      try {
+        const messages = (page.messages || []).filter((m) => m && Number.isSafeInteger(m.id))
+          .sort((a, b) => a.id - b.id);
+        const reset = new Set();
+        if (page.reset) {
+          // The answer is for `sent`, the smallest cursor; a subscription further ahead is affected
+          // only if its own continuation is missing too. null (no position yet) and 0 (asked for
+          // whatever is retained) are never affected.
+          const first = messages.length ? messages[0].id : page.lastId + 1;
+          for (const sub of subs) {
+            const c = sub._cursor;
+            if (c === null || c === 0 || !covers(c)) continue;
+            if (c === sent || c < first - 1 || (!page.more && c > page.lastId)) reset.add(sub);
+          }
+          if (reset.size > 0) this._domCursor.delete(channel);
+        }
+        const readers = subs.filter((s) => reset.has(s) || covers(s._cursor));
+        for (const sub of reset) {
+          sub._emitSpecial('cable:reset', { lastId: page.lastId });
+          sub._cursor = -1; // accept the whole page: it is the new start
+        }
+        for (const message of messages) {
+          const receivers = readers.filter((s) => s._active && s._cursor !== null && message.id > s._cursor);
+          if (receivers.length === 0) continue;
+          const entries = entriesOf(message);
+          const applied = this._domCursor.has(channel) ? this._domCursor.get(channel) : -1;
+          if (message.id > applied) {
+            // Once per message and tab however many subscriptions there are, and never an older
+            // update over a newer one (a late history subscription replays old events).
+            this._domCursor.set(channel, message.id);
+            for (const entry of entries) if (DOM_EVENTS.has(entry.event)) this._applyDom(entry.event, entry.payload);
+          }
+          for (const sub of receivers) {
+            sub._cursor = message.id;
+            sub._deliver(entries);
+          }
+        }
+        for (const sub of readers) {
+          if (sub._cursor === null) {
+            if (!page.more) sub._cursor = page.lastId; // "from now" starts at the first complete answer
+          } else {
+            sub._cursor = Math.max(sub._cursor, page.lastId);
+          }
+        }
+      } catch (e) {
+        if (this._env.console) this._env.console.error('cable: dispatching a page of "' + channel + '" failed', e);
+      }
+    }
+
+    _applyDom(event, payload) {
+      const doc = this._env.document;
+      if (!doc || typeof doc.querySelectorAll !== 'function' || !payload || typeof payload.selector !== 'string') return;
+      try {
+        for (const element of doc.querySelectorAll(payload.selector)) {
+          if (event === 'dom-update') element.innerHTML = payload.html == null ? '' : String(payload.html);
+          else element.textContent = payload.text == null ? '' : String(payload.text);
+        }
+      } catch (e) {
+        if (this._env.console) this._env.console.error('cable: ' + event + ' for "' + payload.selector + '" failed', e);
+      }
+    }
+
+    _logHandlerError(channel, what, error) {
+      if (this._env.console) this._env.console.error('cable: ' + what + ' of channel "' + channel + '" threw', error);
+    }
+
+    _warn(what, error) {
+      if (this._env.console) this._env.console.warn('cable: ' + what, error);
+    }
+
+    _unsubscribe(sub) {
+      const channel = sub.channel;
+      const set = this._subs.get(channel);
+      if (set) {
+        set.delete(sub);
+        if (set.size === 0) {
+          this._subs.delete(channel);
+          this._domCursor.delete(channel);
+        }
+      }
+      const entry = this._presence.get(channel);
+      if (entry && entry.subs.has(sub)) this._leave(sub).catch((e) => this._warn('presence leave failed', e));
+      if (this._closed) return;
+      if (this._leader) this._prune();
+      else this._announceSoon();
+    }
+
+    // ----- presence ------------------------------------------------------------------------------
+
+    _presenceBody(channel, info) {
+      const body = { channel, session: this._session };
+      if (info !== undefined) body.info = info;
+      return JSON.stringify(body);
+    }
+
+    _presencePost(action, channel, info) {
+      return this._send(this._opts.presenceEndpoint + '/' + action,
+        { method: 'POST', body: this._presenceBody(channel, info) }, this._opts.timeout, null);
+    }
+
+    _join(sub, info) {
+      if (!sub._active || this._closed) return Promise.reject(new Error('cable: join() on an inactive subscription'));
+      let entry = this._presence.get(sub.channel);
+      if (!entry) {
+        entry = { info, subs: new Set() };
+        this._presence.set(sub.channel, entry);
+      }
+      if (info !== undefined) entry.info = info;
+      entry.subs.add(sub);
+      this._startHeartbeat();
+      return this._presencePost('join', sub.channel, entry.info);
+    }
+
+    _leave(sub) {
+      const entry = this._presence.get(sub.channel);
+      if (!entry || !entry.subs.delete(sub)) return Promise.resolve(null);
+      if (entry.subs.size > 0) return Promise.resolve(null);
+      this._presence.delete(sub.channel);
+      if (this._presence.size === 0) this._stopHeartbeat();
+      return this._presencePost('leave', sub.channel);
+    }
+
+    _users(channel) {
+      return this._send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel),
+        { method: 'GET' }, this._opts.timeout, null);
+    }
+
+    _startHeartbeat() {
+      if (this._heartbeatTimer !== null || this._suspended || this._closed) return;
+      const beat = () => {
+        this._heartbeatTimer = this._env.setTimeout(() => {
+          for (const channel of this._presence.keys()) {
+            this._presencePost('heartbeat', channel).catch((e) => this._warn('presence heartbeat failed', e));
+          }
+          beat();
+        }, this._opts.heartbeatInterval);
+      };
+      beat();
+    }
+
+    _stopHeartbeat() {
+      if (this._heartbeatTimer !== null) this._env.clearTimeout(this._heartbeatTimer);
+      this._heartbeatTimer = null;
+    }
+
+    /**
+     * pagehide: leave every joined channel with a request that survives the page. sendBeacon cannot
+     * carry headers, so with configured headers (CSRF, auth) it is fetch keepalive instead.
+     */
+    _leaveOnUnload() {
+      if (this._closed || this._suspended) return;
+      const env = this._env;
+      const headers = this._headers();
+      const beacon = Object.keys(headers).length === 0 && env.navigator && typeof env.navigator.sendBeacon === 'function'
+        && typeof env.Blob === 'function';
+      for (const channel of this._presence.keys()) {
+        const url = this._opts.presenceEndpoint + '/leave';
+        const body = this._presenceBody(channel);
+        try {
+          if (beacon && env.navigator.sendBeacon(url, new env.Blob([body], { type: 'application/json' }))) continue;
+          if (typeof env.fetch === 'function') {
+            Promise.resolve(env.fetch(url, {
+              method: 'POST',
+              keepalive: true,
+              credentials: 'same-origin',
+              headers: { ...headers, 'Content-Type': 'application/json' },
+              body,
+            })).catch(() => {});
+          }
+        } catch (e) {
+          // the page is going away; nothing useful to do
+        }
+      }
+    }
+
+    _listen(target, type, fn) {
+      if (!target || typeof target.addEventListener !== 'function') return;
+      target.addEventListener(type, fn);
+      this._listeners.push({ target, type, fn });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sounds
+  // ---------------------------------------------------------------------------------------------
+
+  // Browsers refuse audio before the user interacted with the page. Until then the latest sound is
+  // queued (older ones would only be noise by now) and played on the first interaction.
+  const sound = { unlocked: false, queued: null, listening: false };
+  const INTERACTIONS = ['pointerdown', 'keydown', 'touchstart'];
+
+  function playNow(url, volume) {
+    if (typeof globalThis.Audio !== 'function') return;
+    try {
+      const audio = new globalThis.Audio(url);
+      audio.volume = volume;
+      const played = audio.play();
+      if (played && typeof played.catch === 'function') played.catch(() => {});
+    } catch (e) {
+      // an unsupported URL or format: sounds are a nicety, never an error
+    }
+  }
+
+  function onInteraction() {
+    sound.unlocked = true;
+    const doc = globalThis.document;
+    if (doc) for (const type of INTERACTIONS) doc.removeEventListener(type, onInteraction, true);
+    sound.listening = false;
+    const queued = sound.queued;
+    sound.queued = null;
+    if (queued) playNow(queued.url, queued.volume); // still inside the user's gesture
+  }
+
+  function listenForInteraction() {
+    const doc = globalThis.document;
+    if (sound.listening || sound.unlocked || !doc || typeof doc.addEventListener !== 'function') return;
+    sound.listening = true;
+    for (const type of INTERACTIONS) doc.addEventListener(type, onInteraction, { capture: true, passive: true });
+  }
+
+  /**
+   * Plays a sound, or queues it until the first user interaction (only the latest queued sound
+   * plays then). Never throws, never rejects.
+   * @param {string} url
+   * @param {number} [volume] 0 to 1 (clamped), default 1
+   */
+  function playSound(url, volume = 1) {
+    let v = Number(volume);
+    if (!Number.isFinite(v)) v = 1;
+    v = Math.min(1, Math.max(0, v));
+    const nav = globalThis.navigator;
+    if (!sound.unlocked && nav && nav.userActivation && nav.userActivation.hasBeenActive) sound.unlocked = true;
+    if (!sound.unlocked && globalThis.document) {
+      sound.queued = { url, volume: v };
+      listenForInteraction();
+      return;
+    }
+    playNow(url, v);
+  }
+
+  listenForInteraction();
+
+  // ---------------------------------------------------------------------------------------------
+  // The global
+  // ---------------------------------------------------------------------------------------------
+
+  const cable = Object.freeze({
+    version: VERSION,
+    /**
+     * Creates a client; see docs/client.md for the options.
+     * @param {object} [options]
+     * @returns {Client}
+     */
+    connect(options) {
+      return new Client(options);
+    },
+    playSound,
+  });
+
+  // Loaded twice (a <script> tag and an import of cable.mjs)? Keep the first: one poller per page.
+  if (!(globalThis.cable && typeof globalThis.cable.connect === 'function' && globalThis.cable.version)) {
+    globalThis.cable = cable;
+  }
+})();
