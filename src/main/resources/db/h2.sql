@@ -45,3 +45,14 @@ CREATE TABLE IF NOT EXISTS cable_presence_sessions (
 
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_expires_at ON cable_presence_sessions (expires_at);
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_user_id ON cable_presence_sessions (user_id);
+
+-- Idempotency keys of emits, kept as long as messages (cable.retention).
+CREATE TABLE IF NOT EXISTS cable_idempotency (
+    channel    VARCHAR(255)                NOT NULL,
+    idem_key   VARCHAR(128)                NOT NULL,
+    message_id BIGINT                      NOT NULL,
+    created_at TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (channel, idem_key)
+);
+
+CREATE INDEX IF NOT EXISTS cable_idempotency_created_at ON cable_idempotency (created_at);

@@ -32,7 +32,7 @@ final class AfterCommitEmits {
     }
 
     /** Queues the emit on the current transaction; the returned message has id 0 (not yet stored). */
-    CableMessage hold(CableDriver driver, String channel, String event, String payload,
+    CableMessage hold(CableDriver driver, String channel, String event, String payload, String idempotencyKey,
                       Consumer<CableMessage> onStored) {
         CableMessage held = new CableMessage(0, channel, event, payload, Instant.now());
         if (transactions.getTransactionStatus() == Status.STATUS_MARKED_ROLLBACK) {
@@ -44,7 +44,7 @@ final class AfterCommitEmits {
             transactions.putResource(KEY, pending);
             transactions.registerInterposedSynchronization(pending);
         }
-        pending.emits.add(new String[] {channel, event, payload});
+        pending.emits.add(new String[] {channel, event, payload, idempotencyKey});
         return held;
     }
 
@@ -69,7 +69,7 @@ final class AfterCommitEmits {
             }
             for (String[] e : emits) {
                 try {
-                    onStored.accept(driver.emit(e[0], e[1], e[2]));
+                    onStored.accept(driver.emit(e[0], e[1], e[2], e[3]));
                 } catch (RuntimeException failure) {
                     LOG.log(Level.SEVERE, "Cable could not store event '" + e[1] + "' on channel '" + e[0]
                             + "' after its transaction committed: " + failure.getMessage());

@@ -118,13 +118,29 @@ public class Cable {
      * @throws CableUnavailableException if the backend could not store it
      */
     public CableMessage emit(String channel, String event, Object payload) {
+        return emit(channel, event, payload, null);
+    }
+
+    /**
+     * Emits unless an event with the same idempotency key was stored on the channel within the
+     * retention period, in which case nothing is stored and that event (same id) is returned: a
+     * safe retry after a timeout or a 503. Enforced by the store, across nodes.
+     *
+     * @param idempotencyKey 1-128 printable characters, or {@code null} for a plain emit
+     * @throws CableException for an invalid name, payload or key; nothing is stored
+     * @throws CableUnavailableException if the backend could not store it
+     */
+    public CableMessage emit(String channel, String event, Object payload, String idempotencyKey) {
         CableNames.requireChannel(channel);
         CableNames.requireEvent(event);
+        if (idempotencyKey != null) {
+            CableNames.requireIdempotencyKey(idempotencyKey);
+        }
         String json = toJson(payload);
         if (!driver.joinsTransactions() && afterCommit != null && afterCommit.inTransaction()) {
-            return afterCommit.hold(driver, channel, event, json, this::announce);
+            return afterCommit.hold(driver, channel, event, json, idempotencyKey, this::announce);
         }
-        return announce(driver.emit(channel, event, json));
+        return announce(driver.emit(channel, event, json, idempotencyKey));
     }
 
     /** Tells observers (the poll endpoint's head cache among them) that a message was stored. */

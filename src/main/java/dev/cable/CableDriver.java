@@ -41,6 +41,22 @@ public interface CableDriver {
     CableMessage emit(String channel, String event, String payload);
 
     /**
+     * Stores an event unless one with the same idempotency key was stored on the channel within the
+     * retention period; then stores nothing and returns that one (same id). The store enforces it
+     * (a unique key, {@code SET NX}), so retries through different nodes are safe too.
+     *
+     * @param idempotencyKey 1-128 printable characters chosen by the caller, or {@code null} for a
+     *                       plain {@link #emit}
+     * @throws CableException if the driver does not support keys (the default when a key is given)
+     */
+    default CableMessage emit(String channel, String event, String payload, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return emit(channel, event, payload);
+        }
+        throw new CableException("the driver " + describe() + " does not support idempotency keys");
+    }
+
+    /**
      * Whether {@link #emit} joins the caller's JTA transaction (the event exists if and only if it
      * commits). Drivers that cannot (the default) get their emits inside a transaction held by
      * {@link Cable} and written right after the commit, dropped on rollback.

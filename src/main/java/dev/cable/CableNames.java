@@ -27,6 +27,14 @@ public final class CableNames {
         return require("user id", userId);
     }
 
+    /** Returns the idempotency key (1-128 printable characters), or throws {@link CableException}. */
+    public static String requireIdempotencyKey(String key) {
+        if (key == null || key.isEmpty() || key.length() > 128 || key.chars().anyMatch(Character::isISOControl)) {
+            throw new CableException("an idempotency key is 1-128 printable characters");
+        }
+        return key;
+    }
+
     private static String require(String what, String name) {
         if (name == null || name.isEmpty()) {
             throw new CableException("a " + what + (what.startsWith("user") ? "" : " name")

@@ -39,6 +39,14 @@ public final class ChannelTarget {
     }
 
     /**
+     * Emits unless an event with the same idempotency key was already stored on this channel within
+     * the retention period; then returns that one. See {@link Cable#emit(String, String, Object, String)}.
+     */
+    public CableMessage emit(String event, Object payload, String idempotencyKey) {
+        return cable.emit(channel, event, payload, idempotencyKey);
+    }
+
+    /**
      * Emits {@value #DOM_UPDATE} with {@code {selector, html}}: cable.js replaces the inner HTML of
      * the elements matching {@code selector}. The HTML must come from trusted server code.
      */

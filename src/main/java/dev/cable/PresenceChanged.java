@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param joined  users who became present (first session)
  * @param left    users who stopped being present (last session left or timed out)
  * @param users   everyone present after the operation, ordered by user id
+ * @param infoChanged true if a present user's info changed (shown to others, so broadcast too)
  */
 public record PresenceChanged(String channel, List<PresenceMember> joined, List<String> left,
-                              List<PresenceMember> users) {
+                              List<PresenceMember> users, boolean infoChanged) {
 
     public PresenceChanged {
         Objects.requireNonNull(channel, "channel");
@@ -32,9 +33,14 @@ public record PresenceChanged(String channel, List<PresenceMember> joined, List<
         users = List.copyOf(users);
     }
 
-    /** True if somebody joined or left. */
+    /** A change without info updates. */
+    public PresenceChanged(String channel, List<PresenceMember> joined, List<String> left, List<PresenceMember> users) {
+        this(channel, joined, left, users, false);
+    }
+
+    /** True if somebody joined or left, or a member's info changed: what others must be told. */
     public boolean changed() {
-        return !joined.isEmpty() || !left.isEmpty();
+        return !joined.isEmpty() || !left.isEmpty() || infoChanged;
     }
 
     public int count() {

@@ -43,6 +43,7 @@ public final class CableDeployment {
         config.put("cable.presence.timeout", "PT6S");
         config.put("cable.presence.grace", "PT1S");
         config.put("cable.presence.sweep-interval", "PT1S");
+        config.put("cable.rate-limit.per-second", "0"); // tests poll hard from one address
         return config;
     }
 

@@ -218,6 +218,32 @@ public abstract class CableDriverContract {
         assertEquals(newLife, ids(page));
     }
 
+    @Test
+    public void aRetriedEmitWithTheSameIdempotencyKeyStoresNothingNewAndAnswersTheOriginalId() throws Exception {
+        String channel = fresh("once");
+        CableMessage first = cable().emit(channel, "order:placed", Map.of("n", 1), "order-17");
+        CableMessage retry = cable().emit(channel, "order:placed", Map.of("n", 1), "order-17");
+        assertEquals(first.id(), retry.id());
+        CableMessage other = cable().emit(channel, "order:placed", Map.of("n", 2), "order-18");
+        assertEquals(first.id() + 1, other.id(), "a new key stores a new event");
+        assertEquals(other.id() + 1, cable().emit(channel, "plain", 3).id(), "no key, no check");
+
+        List<Long> racing = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Thread t = new Thread(() -> racing.add(cable().emit(channel, "order:placed", Map.of("n", 4), "order-19").id()));
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(8, racing.size());
+        assertEquals(1, racing.stream().distinct().count(), "eight racing retries, one event: " + racing);
+        assertEquals(4, cable().getMessages(channel, 0L).messages().size());
+        assertThrows(CableException.class, () -> cable().emit(channel, "e", 1, ""));
+    }
+
     /**
      * Many emitters on two channels while a client follows the cursor with small pages: every
      * emitted event is received exactly once, ids strictly increase, and each emitter's events keep

@@ -59,6 +59,18 @@ public interface PresenceContract extends ContainerFixture {
     }
 
     @Test
+    default void aNewDisplayNameIsBroadcastButTheSameOneIsNot() {
+        String channel = freshChannel("rename");
+        presence().heartbeat("erin", channel, "tab");          // present before the page sent its info
+        presence().join("erin", channel, "tab", Map.of("name", "Erin"));
+        presence().join("erin", channel, "tab", Map.of("name", "Erin"));
+        List<JsonObject> updates = updates(channel);
+        assertEquals(2, updates.size(), "the join, then the info; the repeated join is silent");
+        assertEquals("Erin", updates.get(1).getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
+        assertTrue(updates.get(1).getJsonArray("joined").isEmpty());
+    }
+
+    @Test
     default void heartbeatsOfPresentUsersWriteButBroadcastNothing() {
         String channel = freshChannel("quiet");
         presence().join("alice", channel);

@@ -56,9 +56,14 @@ public class DatabaseCableDriver implements CableDriver {
 
     @Override
     public CableMessage emit(String channel, String event, String payload) {
+        return emit(channel, event, payload, null);
+    }
+
+    @Override
+    public CableMessage emit(String channel, String event, String payload, String idempotencyKey) {
         return guarded("store an event", () -> {
             ensureChannelRow(channel);
-            CableMessage stored = store.append(channel, event, payload);
+            CableMessage stored = store.append(channel, event, payload, idempotencyKey);
             if (stored == null) {
                 // The row was deleted behind our back (the cache said it existed).
                 knownChannels.remove(channel);
@@ -69,7 +74,7 @@ public class DatabaseCableDriver implements CableDriver {
                             + "' disappeared from cable_channels; retry the transaction", null);
                 }
                 ensureChannelRow(channel);
-                stored = store.append(channel, event, payload);
+                stored = store.append(channel, event, payload, idempotencyKey);
                 if (stored == null) {
                     throw new CableUnavailableException("cannot create the sequence row of channel '"
                             + channel + "' in cable_channels", null);

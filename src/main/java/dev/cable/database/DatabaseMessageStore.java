@@ -4,6 +4,7 @@ import dev.cable.CableMessage;
 import dev.cable.ChannelState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -27,6 +28,35 @@ public class DatabaseMessageStore {
      *
      * @return the message, or {@code null} if the channel row does not exist
      */
+    /**
+     * As {@link #append(String, String, String)}, unless the idempotency key was used on the channel:
+     * then the earlier message. The channel row is locked first, so two emits with one key serialise
+     * and the second sees the first's key (read with a locking read, which sees the latest commit
+     * even under MariaDB's repeatable read).
+     *
+     * @return the message (new or earlier), or {@code null} if the channel row does not exist
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public CableMessage append(String channel, String event, String payload, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return append(channel, event, payload);
+        }
+        if (em.find(ChannelRow.class, channel, LockModeType.PESSIMISTIC_WRITE) == null) {
+            return null;
+        }
+        IdempotencyRow used = em.find(IdempotencyRow.class, new IdempotencyRow.Key(channel, idempotencyKey),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (used != null) {
+            MessageRow earlier = em.find(MessageRow.class, new MessageRow.Key(channel, used.messageId()));
+            return earlier != null ? earlier.toMessage()
+                    : new CableMessage(used.messageId(), channel, event, payload, used.createdAt());
+        }
+        CableMessage stored = append(channel, event, payload);
+        em.persist(new IdempotencyRow(channel, idempotencyKey, stored.id(), stored.createdAt()));
+        em.flush();
+        return stored;
+    }
+
     @Transactional(Transactional.TxType.REQUIRED)
     public CableMessage append(String channel, String event, String payload) {
         Instant now = Instant.now();
@@ -85,6 +115,9 @@ public class DatabaseMessageStore {
     /** Deletes messages created before {@code cutoff}; concurrent runs on several nodes just find less. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int deleteOlderThan(Instant cutoff) {
+        em.createQuery("delete from IdempotencyRow k where k.createdAt < :cutoff")
+                .setParameter("cutoff", cutoff)
+                .executeUpdate();
         return em.createQuery("delete from MessageRow m where m.createdAt < :cutoff")
                 .setParameter("cutoff", cutoff)
                 .executeUpdate();

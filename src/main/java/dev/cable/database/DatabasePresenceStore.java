@@ -28,7 +28,8 @@ public class DatabasePresenceStore {
 
     @Transactional(Transactional.TxType.REQUIRED)
     public PresenceChanged touch(String channel, String userId, String sessionId, String info, Duration ttl) {
-        return change(channel, userId, info, now -> {
+        boolean[] infoChanged = new boolean[1];
+        PresenceChanged change = change(channel, userId, info, now -> {
             Instant expires = now.plus(ttl);
             PresenceSessionRow session = em.find(PresenceSessionRow.class,
                     new PresenceSessionRow.Key(channel, userId, sessionId));
@@ -39,9 +40,11 @@ public class DatabasePresenceStore {
             }
             PresenceRow member = em.find(PresenceRow.class, new PresenceRow.Key(channel, userId));
             if (member != null) {
-                member.seen(now, info);
+                infoChanged[0] = member.seen(now, info);
             }
         });
+        return infoChanged[0] && !change.changed()
+                ? new PresenceChanged(channel, change.joined(), change.left(), change.users(), true) : change;
     }
 
     @Transactional(Transactional.TxType.REQUIRED)

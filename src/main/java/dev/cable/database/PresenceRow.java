@@ -47,11 +47,14 @@ public class PresenceRow {
         return info;
     }
 
-    void seen(Instant now, String newInfo) {
+    /** Records a heartbeat; returns true if the info changed. */
+    boolean seen(Instant now, String newInfo) {
         this.lastSeen = now;
-        if (newInfo != null) {
+        if (newInfo != null && !newInfo.equals(info)) {
             this.info = newInfo;
+            return true;
         }
+        return false;
     }
 
     /** The composite primary key (channel, user_id). */

@@ -59,8 +59,17 @@ public class RedisCableDriver implements CableDriver {
 
     @Override
     public CableMessage emit(String channel, String event, String payload) {
+        return emit(channel, event, payload, null);
+    }
+
+    /** The key's string is set in the same script (SET after the check, atomically). */
+    @Override
+    public CableMessage emit(String channel, String event, String payload, String idempotencyKey) {
+        List<String> scriptKeys = idempotencyKey == null
+                ? List.of(keys.meta(channel), keys.messages(channel))
+                : List.of(keys.meta(channel), keys.messages(channel), keys.idempotency(channel, idempotencyKey));
         return redis.run("store an event", jedis -> {
-            List<?> result = (List<?>) EMIT.run(jedis, List.of(keys.meta(channel), keys.messages(channel)),
+            List<?> result = (List<?>) EMIT.run(jedis, scriptKeys,
                     List.of(event, payload, maxMessagesPerChannel, ttlSeconds));
             long id = Long.parseLong((String) result.get(0));
             Instant createdAt = Instant.ofEpochMilli(Long.parseLong((String) result.get(1)));

@@ -26,6 +26,11 @@ final class RedisKeys {
         return prefix + "{" + channel + "}" + MESSAGES_SUFFIX;
     }
 
+    /** String remembering an idempotency key used on a channel ("id\nms"), expiring with retention. */
+    String idempotency(String channel, String key) {
+        return prefix + "{" + channel + "}:once:" + key;
+    }
+
     /** Sorted set of a channel's presence sessions, scored by expiry. */
     String presenceSessions(String channel) {
         return prefix + "{" + channel + "}" + PRESENCE_SUFFIX;

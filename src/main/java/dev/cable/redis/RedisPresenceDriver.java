@@ -106,7 +106,8 @@ public class RedisPresenceDriver implements PresenceDriver {
             for (String user : left) {
                 jedis.srem(keys.userChannels(user), channel);
             }
-            return new PresenceChanged(channel, joined, left, users);
+            boolean infoChanged = result.size() > 3 && "1".equals(String.valueOf(result.get(3)));
+            return new PresenceChanged(channel, joined, left, users, infoChanged);
         });
     }
 }

@@ -2,6 +2,8 @@ package dev.cable.rest;
 
 import dev.cable.CableException;
 import dev.cable.CableUnavailableException;
+import dev.cable.internal.CableMetrics;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -21,9 +23,13 @@ public class CableExceptionMapper implements ExceptionMapper<CableException> {
 
     private static final Logger LOG = Logger.getLogger(CableExceptionMapper.class.getName());
 
+    @Inject
+    CableMetrics metrics;
+
     @Override
     public Response toResponse(CableException e) {
         if (e instanceof CableUnavailableException) {
+            metrics.backendError();
             LOG.log(Level.WARNING, e.getMessage());
             return ErrorBody.builder(503, "the message store is unavailable; retry later")
                     .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)

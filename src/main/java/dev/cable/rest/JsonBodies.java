@@ -44,6 +44,13 @@ final class JsonBodies {
         }
     }
 
+    /** A JSON text this server produced itself, as a value. */
+    static JsonValue parse(String json) {
+        try (JsonReader reader = Json.createReader(new java.io.StringReader(json))) {
+            return reader.readValue();
+        }
+    }
+
     static String requiredString(JsonObject object, String field) {
         JsonValue value = object.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {

@@ -6,7 +6,11 @@ import dev.cable.CableMessage;
 import dev.cable.CableNames;
 import dev.cable.CableUnavailableException;
 import dev.cable.MessagePage;
+import dev.cable.PresenceIdentity;
+import dev.cable.internal.CableMetrics;
+import dev.cable.internal.ChannelAccess;
 import dev.cable.internal.ChannelHeads;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +33,9 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -59,6 +65,29 @@ public class PollResource {
     @ConfigProperty(name = "cable.poll.max-wait")
     Duration maxWait;
 
+    static final String NOT_ALLOWED = "channel '%s' is private: it needs a channel token for it or the "
+            + "application's consent (ChannelAuthorizer)";
+
+    @Inject
+    ChannelAccess access;
+
+    @Inject
+    PresenceIdentity identity;
+
+    @Inject
+    @ConfigProperty(name = "cable.poll.max-waiting")
+    int maxWaiting;
+
+    @Inject
+    CableMetrics metrics;
+
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    @PostConstruct
+    void registerGauges() {
+        metrics.waitingPolls(waiting::get);
+    }
+
     /** A parsed poll request. */
     record Request(Map<String, Long> cursors, long waitMillis) {
     }
@@ -67,12 +96,14 @@ public class PollResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void poll(InputStream body, @Suspended AsyncResponse response) {
+        long started = System.nanoTime();
         try {
             Request request = parse(JsonBodies.readObject(body));
             Answer answer = answer(request.cursors());
-            if (answer.empty() && request.waitMillis() > 0) {
+            if (answer.empty() && request.waitMillis() > 0 && waiting.get() < maxWaiting) {
                 park(request, response, System.currentTimeMillis() + request.waitMillis());
             } else {
+                metrics.polled(Duration.ofNanos(System.nanoTime() - started), answer.empty());
                 response.resume(answer.json());
             }
         } catch (RuntimeException e) {
@@ -97,7 +128,36 @@ public class PollResource {
         Map<String, Long> cursors = new LinkedHashMap<>();
         map.forEach((channel, cursor) -> cursors.put(CableNames.requireChannel(channel),
                 JsonBodies.cursor(channel, cursor)));
+        Map<String, String> tokens = tokens(request.get("tokens"));
+        Optional<String> caller = null;
+        for (String channel : cursors.keySet()) {
+            if (access.isPrivate(channel) || tokens.containsKey(channel)) {
+                caller = caller != null ? caller : identity.currentUser();
+                if (!access.read(channel, tokens.get(channel), caller).allowed()) {
+                    // the whole request is refused: no other channel's events leak with the refusal
+                    throw Refusal.forbidden(String.format(NOT_ALLOWED, channel));
+                }
+            }
+        }
         return new Request(cursors, waitMillis(request.get("wait")));
+    }
+
+    /** {@code "tokens": {channel: token}}, optional. */
+    private static Map<String, String> tokens(JsonValue tokens) {
+        if (tokens == null || tokens.getValueType() == JsonValue.ValueType.NULL) {
+            return Map.of();
+        }
+        if (tokens.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new CableException("\"tokens\" must be an object mapping channel names to channel tokens");
+        }
+        Map<String, String> result = new java.util.HashMap<>();
+        tokens.asJsonObject().forEach((channel, token) -> {
+            if (!(token instanceof jakarta.json.JsonString text)) {
+                throw new CableException("the token of channel \"" + channel + "\" must be a string");
+            }
+            result.put(channel, text.getString());
+        });
+        return result;
     }
 
     private long waitMillis(JsonValue wait) {
@@ -155,6 +215,12 @@ public class PollResource {
 
     /** Waits for a head to move; answers then (or at the deadline) from a managed thread. */
     private void park(Request request, AsyncResponse response, long deadline) {
+        waiting.incrementAndGet();
+        response.register((jakarta.ws.rs.container.CompletionCallback) failure -> waiting.decrementAndGet());
+        repark(request, response, deadline);
+    }
+
+    private void repark(Request request, AsyncResponse response, long deadline) {
         Map<String, Long> cursors = new LinkedHashMap<>(request.cursors());
         // a null cursor means "from now": wait from the head the first answer reported
         cursors.replaceAll((channel, cursor) -> cursor != null ? cursor : Math.max(0, heads.known(channel)));
@@ -177,7 +243,7 @@ public class PollResource {
             try {
                 Answer answer = answer(cursors);
                 if (answer.empty() && System.currentTimeMillis() < deadline - 5) {
-                    park(new Request(cursors, 0), response, deadline); // woken for nothing: wait on
+                    repark(new Request(cursors, 0), response, deadline); // woken for nothing: wait on
                 } else {
                     response.resume(answer.json());
                 }

@@ -1,6 +1,8 @@
 package dev.cable.rest;
 
 import dev.cable.CableException;
+import dev.cable.CableNames;
+import dev.cable.ChannelTokens;
 import dev.cable.Presence;
 import dev.cable.PresenceChanged;
 import dev.cable.PresenceIdentity;
@@ -21,12 +23,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
+import dev.cable.internal.ChannelAccess;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code /cable/presence/*} for cable.js: join, leave and heartbeat as the caller, and the member
- * list of a channel. The user is who {@link PresenceIdentity} says, never the request body unless
- * {@code cable.presence.client-user-id=true}.
+ * list of a channel. The user is who a valid channel token or {@link PresenceIdentity} says, never
+ * the request body unless {@code cable.presence.client-user-id=true}.
  */
 @Path("presence")
 @ApplicationScoped
@@ -44,6 +48,9 @@ public class PresenceResource {
     PresenceIdentity identity;
 
     @Inject
+    ChannelAccess access;
+
+    @Inject
     @ConfigProperty(name = "cable.presence.client-user-id")
     boolean clientUserId;
 
@@ -53,10 +60,11 @@ public class PresenceResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response join(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
-        String user = user(request);
+        Member member = member(request);
         JsonValue info = request.get("info");
-        return members(presence.join(user, channel(request), session(request),
-                info == null || info.getValueType() == JsonValue.ValueType.NULL ? null : info).users());
+        Object shown = member.tokenInfo() != null ? JsonBodies.parse(member.tokenInfo())
+                : info == null || info.getValueType() == JsonValue.ValueType.NULL ? null : info;
+        return members(presence.join(member.user(), member.channel(), session(request), shown).users());
     }
 
     @POST
@@ -65,8 +73,8 @@ public class PresenceResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response heartbeat(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
-        String user = user(request);
-        return members(presence.heartbeat(user, channel(request), session(request)).users());
+        Member member = member(request);
+        return members(presence.heartbeat(member.user(), member.channel(), session(request)).users());
     }
 
     @POST
@@ -75,34 +83,53 @@ public class PresenceResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response leave(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
-        String user = user(request);
-        PresenceChanged change = presence.leave(user, channel(request), session(request));
+        Member member = member(request);
+        PresenceChanged change = presence.leave(member.user(), member.channel(), session(request));
         return members(change.users());
     }
 
     @GET
     @Path("users")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response users(@QueryParam("channel") String channel) {
+    public Response users(@QueryParam("channel") String channel, @QueryParam("token") String token) {
         if (channel == null) {
             throw new CableException("the query parameter \"channel\" is required");
+        }
+        CableNames.requireChannel(channel);
+        if (!access.read(channel, token, identity.currentUser()).allowed()) {
+            throw Refusal.forbidden(String.format(PollResource.NOT_ALLOWED, channel));
         }
         return members(presence.getUsers(channel));
     }
 
-    /** Who the caller is; refuses a body-supplied user unless the application enabled it. */
-    String user(JsonObject request) {
-        if (request.containsKey("user")) {
-            if (!clientUserId) {
-                throw new ForbiddenUser(CLIENT_USER_REFUSED);
-            }
-            return JsonBodies.requiredString(request, "user");
-        }
-        return identity.currentUser().orElseThrow(() -> new UnauthenticatedUser(NOT_AUTHENTICATED));
+    /** Who is joining where, and with which info from their token. */
+    record Member(String channel, String user, String tokenInfo) {
     }
 
-    private static String channel(JsonObject request) {
-        return JsonBodies.requiredString(request, "channel");
+    /**
+     * The caller's membership: a valid channel token names the user (as Pusher's presence auth
+     * does); else the authenticated caller; a body-supplied user only if the application enabled it.
+     * Private channels need the token or the ChannelAuthorizer's consent.
+     */
+    Member member(JsonObject request) {
+        String channel = CableNames.requireChannel(JsonBodies.requiredString(request, "channel"));
+        String token = request.containsKey("token") ? JsonBodies.requiredString(request, "token") : null;
+        Optional<String> caller = identity.currentUser();
+        ChannelAccess.Decision decision = access.join(channel, token, caller);
+        if (!decision.allowed()) {
+            throw Refusal.forbidden(String.format(PollResource.NOT_ALLOWED, channel));
+        }
+        Optional<ChannelTokens.Grant> grant = decision.grant().filter(g -> g.userId().isPresent());
+        if (grant.isPresent()) {
+            return new Member(channel, grant.get().userId().get(), grant.get().info());
+        }
+        if (request.containsKey("user")) {
+            if (!clientUserId) {
+                throw Refusal.forbidden(CLIENT_USER_REFUSED);
+            }
+            return new Member(channel, JsonBodies.requiredString(request, "user"), null);
+        }
+        return new Member(channel, caller.orElseThrow(() -> Refusal.unauthenticated(NOT_AUTHENTICATED)), null);
     }
 
     private static String session(JsonObject request) {
@@ -114,23 +141,5 @@ public class PresenceResource {
         users.forEach(u -> list.add(Presence.member(u)));
         return Response.ok(Json.createObjectBuilder().add("users", list).add("count", users.size())
                 .build().toString()).build();
-    }
-
-    /** 401: nobody is logged in. */
-    static final class UnauthenticatedUser extends jakarta.ws.rs.NotAuthorizedException {
-        private static final long serialVersionUID = 1L;
-
-        UnauthenticatedUser(String message) {
-            super(message, ErrorBody.response(401, message));
-        }
-    }
-
-    /** 403: the client tried to choose its user id. */
-    static final class ForbiddenUser extends jakarta.ws.rs.ForbiddenException {
-        private static final long serialVersionUID = 1L;
-
-        ForbiddenUser(String message) {
-            super(message, ErrorBody.response(403, message));
-        }
     }
 }

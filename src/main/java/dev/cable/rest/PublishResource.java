@@ -57,7 +57,7 @@ public class PublishResource {
         JsonArrayBuilder ids = Json.createArrayBuilder();
         long last = 0;
         for (Outgoing o : outgoing) {
-            last = cable.emit(o.channel(), o.event(), o.payload()).id();
+            last = cable.emit(o.channel(), o.event(), o.payload(), o.idempotencyKey()).id();
             ids.add(last);
         }
         JsonObject answer = request.containsKey("messages")
@@ -92,7 +92,9 @@ public class PublishResource {
             throw new CableException(CableException.Reason.TOO_LARGE, "the payload is larger than "
                     + "cable.max-payload-bytes (" + cable.maxPayloadBytes() + " bytes of JSON)");
         }
-        return new Outgoing(channel, event, payload);
+        String key = message.containsKey("idempotencyKey")
+                ? CableNames.requireIdempotencyKey(JsonBodies.requiredString(message, "idempotencyKey")) : null;
+        return new Outgoing(channel, event, payload, key);
     }
 
     private static boolean authorized(String header, String expected) {
@@ -103,6 +105,6 @@ public class PublishResource {
         return MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8));
     }
 
-    private record Outgoing(String channel, String event, JsonValue payload) {
+    private record Outgoing(String channel, String event, JsonValue payload, String idempotencyKey) {
     }
 }

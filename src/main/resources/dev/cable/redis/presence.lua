@@ -8,6 +8,7 @@
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local joined, left = {}, {}
+local infoChanged = '0'
 
 local function userOf(member)
     return string.sub(member, 1, string.find(member, '\n', 1, true) - 1)
@@ -39,8 +40,9 @@ if op == 'touch' then
     if redis.call('HEXISTS', KEYS[2], user) == 0 then
         redis.call('HSET', KEYS[2], user, ARGV[5])
         table.insert(joined, user)
-    elseif ARGV[5] ~= '' then
+    elseif ARGV[5] ~= '' and redis.call('HGET', KEYS[2], user) ~= ARGV[5] then
         redis.call('HSET', KEYS[2], user, ARGV[5])
+        infoChanged = '1'
     end
 elseif op == 'leave' or op == 'leave-all' then
     local deadline = now + tonumber(ARGV[4])
@@ -76,4 +78,4 @@ else
         redis.call('PEXPIREAT', KEYS[i], at)
     end
 end
-return {joined, left, redis.call('HGETALL', KEYS[2])}
+return {joined, left, redis.call('HGETALL', KEYS[2]), infoChanged}

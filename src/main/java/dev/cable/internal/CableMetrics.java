@@ -1,0 +1,79 @@
+package dev.cable.internal;
+
+import dev.cable.CableMessage;
+import dev.cable.PresenceChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Timer;
+
+/**
+ * Cable's MicroProfile Metrics (served by the server at {@code /metrics}): events emitted, polls,
+ * empty polls, poll latency, long polls waiting, backend errors and presence members.
+ */
+@ApplicationScoped
+public class CableMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    private final Map<String, Integer> presenceMembers = new ConcurrentHashMap<>();
+    private Counter emitted;
+    private Counter polls;
+    private Counter emptyPolls;
+    private Counter backendErrors;
+    private Timer pollLatency;
+
+    private synchronized void init() {
+        if (emitted == null) {
+            emitted = registry.counter("cable.events.emitted");
+            polls = registry.counter("cable.polls");
+            emptyPolls = registry.counter("cable.polls.empty");
+            backendErrors = registry.counter("cable.backend.errors");
+            pollLatency = registry.timer("cable.poll.latency");
+            registry.gauge("cable.presence.members", presenceMembers,
+                    m -> m.values().stream().mapToInt(Integer::intValue).sum());
+        }
+    }
+
+    /** Registers the gauge of long polls parked on this node. */
+    public void waitingPolls(IntSupplier waiting) {
+        init();
+        registry.gauge("cable.polls.waiting", waiting, IntSupplier::getAsInt);
+    }
+
+    void onStored(@Observes(during = TransactionPhase.AFTER_SUCCESS) CableMessage stored) {
+        init();
+        emitted.inc();
+    }
+
+    void onPresence(@Observes(during = TransactionPhase.AFTER_SUCCESS) PresenceChanged change) {
+        if (change.users().isEmpty()) {
+            presenceMembers.remove(change.channel());
+        } else {
+            presenceMembers.put(change.channel(), change.count());
+        }
+    }
+
+    /** One poll answered (or parked and answered later), how long it took, and whether it carried nothing. */
+    public void polled(Duration took, boolean empty) {
+        init();
+        polls.inc();
+        if (empty) {
+            emptyPolls.inc();
+        }
+        pollLatency.update(took);
+    }
+
+    public void backendError() {
+        init();
+        backendErrors.inc();
+    }
+}
