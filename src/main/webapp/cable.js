@@ -33,6 +33,19 @@
  *     changes: harmless extra traffic.
  *
  * Without shared tabs (shareTabs: false, or no locks/BroadcastChannel) the client is its own leader.
+ *
+ * How the code is organised
+ * -------------------------
+ * subscribe() returns a Subscription (handlers and filtered views: Emitter, FilteredView). The
+ * Client is the public API and the connection state; it owns one part per concern and coordinates
+ * them:
+ *
+ *   - Dispatcher: this tab's subscriptions per channel; dispatches pages to them and to the DOM.
+ *   - Poller: the leader's polling (cursors, `more`, long polls, backoff, Retry-After).
+ *   - TabLink: the Web Lock leadership and the BroadcastChannel messages above.
+ *   - PresenceKeeper: join and leave, heartbeats, leave beacons when the page goes.
+ *   - PageWatcher: visibility, online, pagehide/pageshow and freeze/resume events.
+ *   - Http: requests with the configured headers, timeouts and error details.
  */
 (function () {
   'use strict';
@@ -69,6 +82,26 @@
       crypto: pick('crypto', g.crypto),
       AbortController: pick('AbortController', g.AbortController),
       Blob: pick('Blob', g.Blob),
+    };
+  }
+
+  /** The options of cable.connect() with their defaults (docs/client.md). */
+  function resolveOptions(options) {
+    const endpoint = options.endpoint || '/cable/poll';
+    return {
+      endpoint,
+      pollInterval: options.pollInterval ?? 3000,
+      hiddenPollInterval: options.hiddenPollInterval ?? 30000,
+      maxBackoff: options.maxBackoff ?? 30000,
+      longPoll: Boolean(options.longPoll),
+      timeout: options.timeout ?? 30000,
+      // The server's cable.poll.max-channels: a poll naming more channels is split into requests.
+      maxChannelsPerPoll: options.maxChannelsPerPoll ?? 50,
+      headers: options.headers || {},
+      presenceEndpoint: (options.presenceEndpoint
+        || (/\/poll$/.test(endpoint) ? endpoint.replace(/\/poll$/, '/presence') : '/cable/presence')).replace(/\/$/, ''),
+      heartbeatInterval: options.heartbeatInterval ?? 20000,
+      channelName: options.channelName || options.sharedWorkerName || 'cable',
     };
   }
 
@@ -304,514 +337,30 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The client
+  // The client's parts. Each part has one concern; the Client (further down) owns them, holds the
+  // state they share (closed, suspended, connection state) and connects them. Apart from the Http
+  // and the PageWatcher's visible() they are handed, parts reach each other only through the
+  // Client's internal methods.
   // ---------------------------------------------------------------------------------------------
 
-  class Client {
-    constructor(options) {
-      options = options || {};
-      const env = resolveEnv(options.env);
-      const endpoint = options.endpoint || '/cable/poll';
+  /** Sends the client's HTTP requests: configured headers, JSON bodies, timeouts, error details. */
+  class Http {
+    constructor(env, opts) {
       this._env = env;
-      this._opts = {
-        endpoint,
-        pollInterval: options.pollInterval ?? 3000,
-        hiddenPollInterval: options.hiddenPollInterval ?? 30000,
-        maxBackoff: options.maxBackoff ?? 30000,
-        longPoll: Boolean(options.longPoll),
-        timeout: options.timeout ?? 30000,
-        // The server's cable.poll.max-channels: a poll naming more channels is split into requests.
-        maxChannelsPerPoll: options.maxChannelsPerPoll ?? 50,
-        headers: options.headers || {},
-        presenceEndpoint: (options.presenceEndpoint
-          || (/\/poll$/.test(endpoint) ? endpoint.replace(/\/poll$/, '/presence') : '/cable/presence')).replace(/\/$/, ''),
-        heartbeatInterval: options.heartbeatInterval ?? 20000,
-        channelName: options.channelName || options.sharedWorkerName || 'cable',
-      };
-      const canShare = Boolean(env.navigator && env.navigator.locks && typeof env.navigator.locks.request === 'function'
-        && typeof env.BroadcastChannel === 'function');
-      this._shared = canShare && options.shareTabs !== false;
-
-      this._tabId = randomId(env);
-      this._session = randomId(env).slice(0, 64);
-      this._state = 'connecting';
-      this._stateInfo = undefined;
-      this._stateListeners = new Set();
-      this._subs = new Map();          // channel -> Set<Subscription> (this tab)
-      this._domCursor = new Map();     // channel -> id of the last dom-* message applied here
-      this._presence = new Map();      // channel -> {info, subs: Set<Subscription>}
-      this._heartbeatTimer = null;
-      this._closed = false;
-      this._suspended = false;
-
-      // Leader state (also used when not sharing: then this client always leads).
-      this._leader = false;
-      this._release = null;            // resolves the lock callback's promise = gives the lock up
-      this._lockAbort = null;          // cancels a lock request still waiting in the queue
-      this._remote = new Map();        // tab id -> {channels: {name: cursor}, visible}
-      this._cursors = new Map();       // channel -> cursor of the next poll
-      this._timer = null;              // THE poll timer
-      this._request = null;            // the poll in flight: {controller, long, restart}
-      this._repoll = false;            // poll again as soon as the one in flight is answered
-      this._failures = 0;
-      this._notBefore = 0;             // Retry-After: no poll before this time
-      this._announceQueued = false;
-
-      this._listeners = [];
-      this._listen(env.document, 'visibilitychange', () => this._visibilityChanged());
-      this._listen(env.document, 'freeze', () => this._suspend());
-      this._listen(env.document, 'resume', () => this._resume());
-      this._listen(env.window, 'online', () => this._pollNow());
-      this._listen(env.window, 'pagehide', () => {
-        this._leaveOnUnload();
-        this._suspend();
-      });
-      this._listen(env.window, 'pageshow', (event) => {
-        if (event && event.persisted) this._resume();
-      });
-
-      if (this._shared) {
-        this._bc = new env.BroadcastChannel(this._opts.channelName);
-        this._bc.onmessage = (event) => this._onBroadcast(event && event.data);
-      }
-      this._start();
+      this._opts = opts;
     }
 
-    // ----- public API ----------------------------------------------------------------------------
-
-    /** connecting | connected | reconnecting | disconnected */
-    get state() {
-      return this._state;
-    }
-
-    /** This tab's presence session id. */
-    get session() {
-      return this._session;
-    }
-
-    /** True while this tab is the one polling for all tabs (always true without tab sharing). */
-    get isLeader() {
-      return this._leader;
-    }
-
-    /**
-     * Listens to client events; the only one is 'state': `fn(state, info)`.
-     * @returns {this}
-     */
-    on(event, fn) {
-      if (event !== 'state') throw new TypeError('cable: unknown client event "' + event + '" (use "state")');
-      if (typeof fn !== 'function') throw new TypeError('cable: the state listener must be a function');
-      this._stateListeners.add(fn);
-      return this;
-    }
-
-    /** @returns {this} */
-    off(event, fn) {
-      if (event === 'state') this._stateListeners.delete(fn);
-      return this;
-    }
-
-    /**
-     * Calls `fn(state, info)` on every state change.
-     * @returns {() => void} removes the listener
-     */
-    onStateChange(fn) {
-      this.on('state', fn);
-      return () => this._stateListeners.delete(fn);
-    }
-
-    /**
-     * Subscribes to a channel.
-     * @param {string} channel
-     * @param {Object<string, Function>} [handlers] {eventName: fn(payload, message)}
-     * @param {{lastId?: number, history?: boolean}} [opts] start after lastId, or (history) from
-     *   the oldest retained event; by default from now
-     * @returns {Subscription}
-     */
-    subscribe(channel, handlers, opts) {
-      opts = opts || {};
-      if (this._closed) throw new Error('cable: subscribe() after disconnect()');
-      if (typeof channel !== 'string' || channel.length === 0 || channel.length > 255) {
-        throw new TypeError('cable: a channel name is a string of 1 to 255 characters');
-      }
-      let cursor = null;
-      if (opts.lastId !== undefined && opts.lastId !== null) {
-        cursor = Number(opts.lastId);
-        if (!isCursor(cursor)) throw new TypeError('cable: lastId must be an integer from 0 to 2^53-1');
-      } else if (opts.history) {
-        cursor = 0;
-      }
-      const sub = new Subscription(this, channel, cursor);
-      for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
-      if (!this._subs.has(channel)) this._subs.set(channel, new Set());
-      this._subs.get(channel).add(sub);
-      if (this._leader) {
-        this._cursors.set(channel, lowest(this._cursors.get(channel), cursor));
-        this._pollSoon(true);
-      } else {
-        this._announceSoon();
-      }
-      return sub;
-    }
-
-    /** Stops polling, leaves presence, gives up the leadership; subscriptions go inactive. */
-    disconnect() {
-      if (this._closed) return;
-      for (const channel of this._presence.keys()) {
-        this._presencePost('leave', channel).catch(() => {});
-      }
-      this._presence.clear();
-      this._stopHeartbeat();
-      this._stop();
-      this._closed = true;
-      if (this._bc) this._bc.close();
-      for (const { target, type, fn } of this._listeners) target.removeEventListener(type, fn);
-      for (const subs of this._subs.values()) for (const sub of subs) sub._active = false;
-      this._subs.clear();
-      this._setState('disconnected');
-    }
-
-    // ----- state ---------------------------------------------------------------------------------
-
-    _setState(state, info) {
-      const same = state === this._state
-        && (state !== 'reconnecting' || (info && this._stateInfo && info.attempt === this._stateInfo.attempt));
-      if (same) return;
-      this._state = state;
-      this._stateInfo = info;
-      if (this._leader && this._bc && state !== 'disconnected') this._post({ type: 'state', state, info });
-      for (const fn of [...this._stateListeners]) {
-        callSafely((what, e) => this._env.console && this._env.console.error('cable: a state listener threw', e),
-          'state listener', fn, state, info);
-      }
-    }
-
-    // ----- leadership ----------------------------------------------------------------------------
-
-    /** Becomes the poller, or queues for the lock and tells the leader what this tab needs. */
-    _start() {
-      if (!this._shared) {
-        this._lead(() => {});
-        return;
-      }
-      const locks = this._env.navigator.locks;
-      const controller = this._env.AbortController ? new this._env.AbortController() : null;
-      this._lockAbort = controller;
-      const lockOptions = controller ? { signal: controller.signal } : {};
-      // The callback's promise is the lock: it stays pending (lock held) until _release() is called.
-      Promise.resolve()
-        .then(() => locks.request(this._opts.channelName + ':leader', lockOptions,
-          () => new Promise((resolve) => this._lead(resolve))))
-        .catch((e) => {
-          if (!e || e.name !== 'AbortError') this._env.console && this._env.console.error('cable: lock request failed', e);
-        });
-      this._announceSoon();
-    }
-
-    _lead(release) {
-      if (this._closed || this._suspended || this._leader) {
-        release();
-        return;
-      }
-      this._leader = true;
-      this._release = release;
-      this._lockAbort = null;
-      this._remote.clear();
-      this._cursors.clear();
-      for (const channel of this._subs.keys()) this._cursors.set(channel, this._tabCursor(channel));
-      if (this._bc) this._post({ type: 'sync' });
-      if (this._state !== 'connecting') this._post({ type: 'state', state: this._state, info: this._stateInfo });
-      this._pollSoon(true);
-    }
-
-    /** Stops polling and gives the lock back (or leaves the lock queue). */
-    _stop() {
-      if (this._bc) this._post({ type: 'bye' });
-      if (this._lockAbort) this._lockAbort.abort();
-      this._lockAbort = null;
-      this._leader = false;
-      this._clearTimer();
-      if (this._request) {
-        this._request.dropped = true;
-        if (this._request.controller) this._request.controller.abort();
-        this._request = null;
-      }
-      this._remote.clear();
-      this._cursors.clear();
-      const release = this._release;
-      this._release = null;
-      if (release) release();
-    }
-
-    /** pagehide or freeze: a hidden-away page must not hold the lock (it could not poll). */
-    _suspend() {
-      if (this._suspended || this._closed) return;
-      this._suspended = true;
-      this._stopHeartbeat();
-      this._stop();
-    }
-
-    /**
-     * Back from freeze or from the back/forward cache: join the joined channels again (pagehide
-     * left them; after a freeze the session may have expired) and queue for the lock.
-     */
-    _resume() {
-      if (!this._suspended || this._closed) return;
-      this._suspended = false;
-      if (this._presence.size > 0) {
-        for (const [channel, entry] of this._presence) {
-          this._presencePost('join', channel, entry.info).catch((e) => this._warn('presence join failed', e));
-        }
-        this._startHeartbeat();
-      }
-      this._start();
-    }
-
-    // ----- tab sharing ---------------------------------------------------------------------------
-
-    _post(message) {
-      if (!this._bc || this._closed) return;
-      try {
-        this._bc.postMessage({ ...message, from: this._tabId });
-      } catch (e) {
-        this._warn('BroadcastChannel.postMessage failed', e);
-      }
-    }
-
-    /** Per channel the cursor this tab needs: the lowest of its subscriptions (null if all are). */
-    _tabCursor(channel) {
-      let cursor;
-      for (const sub of this._subs.get(channel) || []) cursor = lowest(cursor, sub._cursor);
-      return cursor === undefined ? null : cursor;
-    }
-
-    _announceSoon() {
-      if (!this._shared || this._leader || this._announceQueued) return;
-      this._announceQueued = true;
-      // Several subscribe() calls in one task make one announcement.
-      Promise.resolve().then(() => {
-        this._announceQueued = false;
-        this._announce();
-      });
-    }
-
-    _announce() {
-      if (!this._shared || this._leader || this._closed || this._suspended) return;
-      const channels = {};
-      for (const channel of this._subs.keys()) channels[channel] = this._tabCursor(channel);
-      this._post({ type: 'announce', channels, visible: this._visible() });
-    }
-
-    _onBroadcast(msg) {
-      // A suspended (frozen, bfcached) tab ignores everything; on resume it announces its cursors.
-      if (!msg || typeof msg !== 'object' || msg.from === this._tabId || this._closed || this._suspended) return;
-      switch (msg.type) {
-        case 'announce': {
-          if (!this._leader) return;
-          const wasVisible = this._anyTabVisible();
-          this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
-          let changed = false;
-          for (const [channel, cursor] of Object.entries(msg.channels || {})) {
-            if (!isCursor(cursor)) continue;
-            const before = this._cursors.get(channel);
-            const after = lowest(before, cursor);
-            if (after !== before) {
-              this._cursors.set(channel, after);
-              changed = true;
-            }
-          }
-          this._prune();
-          this._post({ type: 'state', state: this._state, info: this._stateInfo });
-          if (!wasVisible && this._anyTabVisible()) this._pollNow();
-          else if (changed) this._pollSoon(true);
-          return;
-        }
-        case 'bye':
-          if (this._leader && this._remote.delete(msg.from)) this._prune();
-          return;
-        case 'sync':
-          this._announce();
-          return;
-        case 'page':
-          if (!this._leader && typeof msg.channel === 'string' && validPage(msg.page)) {
-            this._handlePage(msg.channel, msg.page, msg.cursor);
-          }
-          return;
-        case 'state':
-          if (!this._leader && ['connecting', 'connected', 'reconnecting'].includes(msg.state)) {
-            this._setState(msg.state, msg.info);
-          }
-          return;
-        default:
-      }
-    }
-
-    /** Leader: forgets the cursors of channels no tab needs any more. */
-    _prune() {
-      const needed = new Set(this._subs.keys());
-      for (const tab of this._remote.values()) for (const channel of Object.keys(tab.channels)) needed.add(channel);
-      for (const channel of [...this._cursors.keys()]) if (!needed.has(channel)) this._cursors.delete(channel);
-    }
-
-    // ----- visibility ----------------------------------------------------------------------------
-
-    _visible() {
-      const doc = this._env.document;
-      return !doc || doc.visibilityState !== 'hidden';
-    }
-
-    _anyTabVisible() {
-      if (this._visible()) return true;
-      for (const tab of this._remote.values()) if (tab.visible) return true;
-      return false;
-    }
-
-    _interval() {
-      return this._anyTabVisible() ? this._opts.pollInterval : this._opts.hiddenPollInterval;
-    }
-
-    _visibilityChanged() {
-      if (this._leader) {
-        if (this._visible()) this._pollNow();
-      } else {
-        this._announce();
-      }
-    }
-
-    // ----- polling -------------------------------------------------------------------------------
-
-    _clearTimer() {
-      if (this._timer !== null) this._env.clearTimeout(this._timer);
-      this._timer = null;
-    }
-
-    _schedule(delay) {
-      this._clearTimer();
-      this._timer = this._env.setTimeout(() => {
-        this._timer = null;
-        this._poll().catch((e) => {
-          // A bug, not a network failure: log it and keep the rhythm rather than stop for good.
-          if (this._env.console) this._env.console.error('cable: poll cycle failed', e);
-          this._request = null;
-          if (this._leader && !this._closed && this._timer === null) this._schedule(this._interval());
-        });
-      }, delay);
-    }
-
-    /**
-     * Poll at once (respecting Retry-After), cancelling the pending timer. A poll in flight is
-     * followed by another at once; a long poll in flight is restarted when `restartLong` (its
-     * answer could take 25 s, too long for a new subscription to wait).
-     */
-    _pollSoon(restartLong) {
-      if (!this._leader || this._closed) return;
-      if (this._request) {
-        if (restartLong && this._request.long) {
-          this._request.restart = true;
-          this._repoll = true; // in case the request cannot be aborted
-          if (this._request.controller) this._request.controller.abort();
-        } else {
-          this._repoll = true;
-        }
-        return;
-      }
-      this._schedule(Math.max(0, this._notBefore - this._env.now()));
-    }
-
-    /** Visible again or back online: poll now unless a poll is already under way. */
-    _pollNow() {
-      if (!this._leader || this._closed || this._request) return;
-      this._schedule(Math.max(0, this._notBefore - this._env.now()));
-    }
-
-    async _poll() {
-      if (!this._leader || this._closed || this._request) return;
-      const channels = [...this._cursors.keys()];
-      if (channels.length === 0) return; // idle until something subscribes
-      const sent = Object.fromEntries(this._cursors);
-      const long = this._opts.longPoll && this._anyTabVisible();
-      const request = {
-        controller: this._env.AbortController ? new this._env.AbortController() : null,
-        long,
-        restart: false,
-        dropped: false,
-      };
-      this._request = request;
-      this._repoll = false;
-      const started = this._env.now();
-      let answers;
-      try {
-        answers = await Promise.all(chunks(channels, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
-          const body = { channels: {} };
-          for (const name of names) body.channels[name] = sent[name];
-          if (long) body.wait = LONG_POLL_WAIT_S;
-          return this._send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
-            this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
-        }));
-      } catch (error) {
-        if (request.dropped) return;
-        this._request = null;
-        if (this._closed || !this._leader) return;
-        if (request.restart) this._schedule(0);
-        else this._failed(error);
-        return;
-      }
-      if (request.dropped) return;
-      this._request = null;
-      if (this._closed || !this._leader) return;
-
-      this._failures = 0;
-      this._notBefore = 0;
-      this._setState('connected');
-      let more = false;
-      let anything = false;
-      for (const answer of answers) {
-        const pages = answer && typeof answer === 'object' && answer.channels ? answer.channels : {};
-        for (const [channel, page] of Object.entries(pages)) {
-          if (!(channel in sent) || !validPage(page)) continue;
-          // Follow lastId, unless a tab asked for an earlier cursor while this poll was in flight.
-          if (this._cursors.get(channel) === sent[channel]) this._cursors.set(channel, page.lastId);
-          more = more || page.more === true;
-          anything = anything || (Array.isArray(page.messages) && page.messages.length > 0);
-          this._post({ type: 'page', channel, cursor: sent[channel], page });
-          this._handlePage(channel, page, sent[channel]);
-        }
-      }
-      if (this._closed || !this._leader || this._timer !== null) return;
-      let delay;
-      if (more || this._repoll) delay = 0;
-      else if (long) delay = !anything && this._env.now() - started < FAST_ANSWER_MS ? this._interval() : 0;
-      else delay = this._interval();
-      this._schedule(Math.max(delay, this._notBefore - this._env.now()));
-    }
-
-    _failed(error) {
-      this._failures += 1;
-      const attempt = this._failures;
-      // Exponential backoff with "equal jitter": a delay in [ceiling/2, ceiling], so it grows while
-      // tabs and clients that failed together do not retry together.
-      const ceiling = Math.min(this._opts.maxBackoff, BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 30));
-      let delay = Math.round(ceiling / 2 + this._env.random() * (ceiling / 2));
-      if (error && error.retryAfter != null) {
-        delay = Math.max(delay, error.retryAfter);
-        this._notBefore = this._env.now() + error.retryAfter;
-      }
-      const status = error && error.status;
-      const con = this._env.console;
-      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-        if (con) con.error('cable: the server refused the poll (HTTP ' + status + '): ' + error.message);
-      } else if (attempt === 1 && con) {
-        con.warn('cable: poll failed (' + (error && error.message) + '); retrying with backoff');
-      }
-      this._setState('reconnecting', { attempt, delay });
-      this._schedule(delay);
+    /** The configured headers (the option may be a function, asked again for every request). */
+    headers() {
+      const h = this._opts.headers;
+      return (typeof h === 'function' ? h() : h) || {};
     }
 
     /**
      * One HTTP request with the configured headers and a timeout; resolves to the parsed JSON body
      * of a 2xx answer, rejects with an Error carrying `status` and `retryAfter` otherwise.
      */
-    async _send(url, init, timeout, controller) {
+    async send(url, init, timeout, controller) {
       const env = this._env;
       if (typeof env.fetch !== 'function') throw new Error('cable: fetch is not available');
       const ownController = controller || (env.AbortController ? new env.AbortController() : null);
@@ -823,7 +372,7 @@
         }, timeout)
         : null;
       try {
-        const headers = { ...this._headers() };
+        const headers = { ...this.headers() };
         if (init.body !== undefined) headers['Content-Type'] = 'application/json';
         const response = await env.fetch(url, {
           ...init,
@@ -856,19 +405,62 @@
         if (timer !== null) env.clearTimeout(timer);
       }
     }
+  }
 
-    _headers() {
-      const h = this._opts.headers;
-      return (typeof h === 'function' ? h() : h) || {};
+  /** Keeps this tab's subscriptions per channel and dispatches pages to them (and to the DOM). */
+  class Dispatcher {
+    constructor(env) {
+      this._env = env;
+      this._subs = new Map();          // channel -> Set<Subscription> (this tab)
+      this._domCursor = new Map();     // channel -> id of the last dom-* message applied here
     }
 
-    // ----- dispatch ------------------------------------------------------------------------------
+    add(sub) {
+      if (!this._subs.has(sub.channel)) this._subs.set(sub.channel, new Set());
+      this._subs.get(sub.channel).add(sub);
+    }
+
+    /** Forgets a subscription; a channel's DOM cursor goes with its last subscription. */
+    remove(sub) {
+      const set = this._subs.get(sub.channel);
+      if (!set) return;
+      set.delete(sub);
+      if (set.size === 0) {
+        this._subs.delete(sub.channel);
+        this._domCursor.delete(sub.channel);
+      }
+    }
+
+    /** The channels this tab subscribes to. */
+    channels() {
+      return this._subs.keys();
+    }
+
+    /** Per channel the cursor this tab needs: the lowest of its subscriptions (null if all are). */
+    cursor(channel) {
+      let cursor;
+      for (const sub of this._subs.get(channel) || []) cursor = lowest(cursor, sub._cursor);
+      return cursor === undefined ? null : cursor;
+    }
+
+    /** channel -> cursor for every channel of this tab. */
+    cursors() {
+      const cursors = new Map();
+      for (const channel of this._subs.keys()) cursors.set(channel, this.cursor(channel));
+      return cursors;
+    }
+
+    /** Deactivates and forgets every subscription (disconnect). */
+    clear() {
+      for (const subs of this._subs.values()) for (const sub of subs) sub._active = false;
+      this._subs.clear();
+    }
 
     /**
      * Dispatches one page of a channel to this tab's subscriptions, each from its own cursor.
      * `sent` is the cursor the leader polled with.
      */
-    _handlePage(channel, page, sent) {
+    dispatch(channel, page, sent) {
       // A page answers "after `sent`": it says nothing about (cursor, sent] of a subscription that
       // is behind `sent` (it subscribed or announced while this poll was in flight). Such a
       // subscription ignores the page and gets its own, from the lower cursor, in the next poll.
@@ -936,103 +528,433 @@
         if (this._env.console) this._env.console.error('cable: ' + event + ' for "' + payload.selector + '" failed', e);
       }
     }
+  }
 
-    _logHandlerError(channel, what, error) {
-      if (this._env.console) this._env.console.error('cable: ' + what + ' of channel "' + channel + '" threw', error);
+  /**
+   * Polls the server for every channel any tab needs while this tab leads: one timer, per-channel
+   * cursors, `more`, long polls and their fallback, backoff with jitter and Retry-After.
+   */
+  class Poller {
+    constructor(client, env, opts, http) {
+      this._client = client;
+      this._env = env;
+      this._opts = opts;
+      this._http = http;
+      this._on = false;                // between begin() and end(): while this tab leads
+      this._cursors = new Map();       // channel -> cursor of the next poll
+      this._timer = null;              // THE poll timer
+      this._request = null;            // the poll in flight: {controller, long, restart, dropped}
+      this._repoll = false;            // poll again as soon as the one in flight is answered
+      this._failures = 0;
+      this._notBefore = 0;             // Retry-After: no poll before this time
     }
 
-    _warn(what, error) {
-      if (this._env.console) this._env.console.warn('cable: ' + what, error);
+    /** This tab leads now: poll soon from `cursors` (channel -> cursor), forgetting the old ones. */
+    begin(cursors) {
+      this._on = true;
+      this._cursors = new Map(cursors);
+      this.pollSoon(true);
     }
 
-    _unsubscribe(sub) {
-      const channel = sub.channel;
-      const set = this._subs.get(channel);
-      if (set) {
-        set.delete(sub);
-        if (set.size === 0) {
-          this._subs.delete(channel);
-          this._domCursor.delete(channel);
+    /** This tab no longer leads: no timer, the poll in flight is dropped, the cursors forgotten. */
+    end() {
+      this._on = false;
+      this._clearTimer();
+      if (this._request) {
+        this._request.dropped = true;
+        if (this._request.controller) this._request.controller.abort();
+        this._request = null;
+      }
+      this._cursors.clear();
+    }
+
+    /** Merges a cursor some tab needs into the next poll; true if that changed the poll. */
+    want(channel, cursor) {
+      const before = this._cursors.get(channel);
+      const after = lowest(before, cursor);
+      this._cursors.set(channel, after);
+      return after !== before;
+    }
+
+    /** Forgets the cursors of the channels not in `needed` (a Set). */
+    retain(needed) {
+      for (const channel of [...this._cursors.keys()]) if (!needed.has(channel)) this._cursors.delete(channel);
+    }
+
+    /**
+     * Poll at once (respecting Retry-After), cancelling the pending timer. A poll in flight is
+     * followed by another at once; a long poll in flight is restarted when `restartLong` (its
+     * answer could take 25 s, too long for a new subscription to wait).
+     */
+    pollSoon(restartLong) {
+      if (!this._on) return;
+      if (this._request) {
+        if (restartLong && this._request.long) {
+          this._request.restart = true;
+          this._repoll = true; // in case the request cannot be aborted
+          if (this._request.controller) this._request.controller.abort();
+        } else {
+          this._repoll = true;
+        }
+        return;
+      }
+      this._schedule(Math.max(0, this._notBefore - this._env.now()));
+    }
+
+    /** Visible again or back online: poll now unless a poll is already under way. */
+    pollNow() {
+      if (!this._on || this._request) return;
+      this._schedule(Math.max(0, this._notBefore - this._env.now()));
+    }
+
+    _interval() {
+      return this._client._anyTabVisible() ? this._opts.pollInterval : this._opts.hiddenPollInterval;
+    }
+
+    _clearTimer() {
+      if (this._timer !== null) this._env.clearTimeout(this._timer);
+      this._timer = null;
+    }
+
+    _schedule(delay) {
+      this._clearTimer();
+      this._timer = this._env.setTimeout(() => {
+        this._timer = null;
+        this._poll().catch((e) => {
+          // A bug, not a network failure: log it and keep the rhythm rather than stop for good.
+          if (this._env.console) this._env.console.error('cable: poll cycle failed', e);
+          this._request = null;
+          if (this._on && this._timer === null) this._schedule(this._interval());
+        });
+      }, delay);
+    }
+
+    async _poll() {
+      if (!this._on || this._request) return;
+      const channels = [...this._cursors.keys()];
+      if (channels.length === 0) return; // idle until something subscribes
+      const sent = Object.fromEntries(this._cursors);
+      const long = this._opts.longPoll && this._client._anyTabVisible();
+      const request = {
+        controller: this._env.AbortController ? new this._env.AbortController() : null,
+        long,
+        restart: false,
+        dropped: false,
+      };
+      this._request = request;
+      this._repoll = false;
+      const started = this._env.now();
+      let answers;
+      try {
+        answers = await Promise.all(chunks(channels, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
+          const body = { channels: {} };
+          for (const name of names) body.channels[name] = sent[name];
+          if (long) body.wait = LONG_POLL_WAIT_S;
+          return this._http.send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
+            this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
+        }));
+      } catch (error) {
+        if (request.dropped) return;
+        this._request = null;
+        if (!this._on) return;
+        if (request.restart) this._schedule(0);
+        else this._failed(error);
+        return;
+      }
+      if (request.dropped) return;
+      this._request = null;
+      if (!this._on) return;
+
+      this._failures = 0;
+      this._notBefore = 0;
+      this._client._setState('connected');
+      let more = false;
+      let anything = false;
+      for (const answer of answers) {
+        const pages = answer && typeof answer === 'object' && answer.channels ? answer.channels : {};
+        for (const [channel, page] of Object.entries(pages)) {
+          if (!(channel in sent) || !validPage(page)) continue;
+          // Follow lastId, unless a tab asked for an earlier cursor while this poll was in flight.
+          if (this._cursors.get(channel) === sent[channel]) this._cursors.set(channel, page.lastId);
+          more = more || page.more === true;
+          anything = anything || (Array.isArray(page.messages) && page.messages.length > 0);
+          this._client._received(channel, page, sent[channel]);
         }
       }
-      const entry = this._presence.get(channel);
-      if (entry && entry.subs.has(sub)) this._leave(sub).catch((e) => this._warn('presence leave failed', e));
-      if (this._closed) return;
-      if (this._leader) this._prune();
-      else this._announceSoon();
+      if (!this._on || this._timer !== null) return;
+      let delay;
+      if (more || this._repoll) delay = 0;
+      else if (long) delay = !anything && this._env.now() - started < FAST_ANSWER_MS ? this._interval() : 0;
+      else delay = this._interval();
+      this._schedule(Math.max(delay, this._notBefore - this._env.now()));
     }
 
-    // ----- presence ------------------------------------------------------------------------------
+    _failed(error) {
+      this._failures += 1;
+      const attempt = this._failures;
+      // Exponential backoff with "equal jitter": a delay in [ceiling/2, ceiling], so it grows while
+      // tabs and clients that failed together do not retry together.
+      const ceiling = Math.min(this._opts.maxBackoff, BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 30));
+      let delay = Math.round(ceiling / 2 + this._env.random() * (ceiling / 2));
+      if (error && error.retryAfter != null) {
+        delay = Math.max(delay, error.retryAfter);
+        this._notBefore = this._env.now() + error.retryAfter;
+      }
+      const status = error && error.status;
+      const con = this._env.console;
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        if (con) con.error('cable: the server refused the poll (HTTP ' + status + '): ' + error.message);
+      } else if (attempt === 1 && con) {
+        con.warn('cable: poll failed (' + (error && error.message) + '); retrying with backoff');
+      }
+      this._client._setState('reconnecting', { attempt, delay });
+      this._schedule(delay);
+    }
+  }
 
-    _presenceBody(channel, info) {
-      const body = { channel, session: this._session };
-      if (info !== undefined) body.info = info;
-      return JSON.stringify(body);
+  /**
+   * Decides which tab polls (the Web Lock "<channelName>:leader"; without tab sharing this tab
+   * always leads) and speaks the tabs' BroadcastChannel protocol (announce, bye, sync, page, state).
+   */
+  class TabLink {
+    constructor(client, env, { tabId, channelName, shared, watcher }) {
+      this._client = client;
+      this._env = env;
+      this._tabId = tabId;
+      this._name = channelName;
+      this._shared = shared;
+      this._watcher = watcher;
+      this._leader = false;
+      this._release = null;            // resolves the lock callback's promise = gives the lock up
+      this._lockAbort = null;          // cancels a lock request still waiting in the queue
+      this._remote = new Map();        // leader: tab id -> {channels: {name: cursor}, visible}
+      this._announceQueued = false;
+      this._bc = null;
+      if (shared) {
+        this._bc = new env.BroadcastChannel(channelName);
+        this._bc.onmessage = (event) => this._onBroadcast(event && event.data);
+      }
     }
 
-    _presencePost(action, channel, info) {
-      return this._send(this._opts.presenceEndpoint + '/' + action,
-        { method: 'POST', body: this._presenceBody(channel, info) }, this._opts.timeout, null);
+    /** True while this tab is the one polling for all tabs. */
+    get isLeader() {
+      return this._leader;
     }
 
-    _join(sub, info) {
-      if (!sub._active || this._closed) return Promise.reject(new Error('cable: join() on an inactive subscription'));
-      let entry = this._presence.get(sub.channel);
+    /** True if another tab polls for this one (sharing, not leading): it must announce. */
+    get isFollower() {
+      return this._shared && !this._leader;
+    }
+
+    /** Becomes the leader, or queues for the lock and tells the leader what this tab needs. */
+    start() {
+      if (!this._shared) {
+        this._lead(() => {});
+        return;
+      }
+      const locks = this._env.navigator.locks;
+      const controller = this._env.AbortController ? new this._env.AbortController() : null;
+      this._lockAbort = controller;
+      const lockOptions = controller ? { signal: controller.signal } : {};
+      // The callback's promise is the lock: it stays pending (lock held) until _release() is called.
+      Promise.resolve()
+        .then(() => locks.request(this._name + ':leader', lockOptions,
+          () => new Promise((resolve) => this._lead(resolve))))
+        .catch((e) => {
+          if (!e || e.name !== 'AbortError') this._env.console && this._env.console.error('cable: lock request failed', e);
+        });
+      this.announceSoon();
+    }
+
+    /** Says bye, gives the lock back (or leaves the lock queue) and forgets the other tabs. */
+    stop() {
+      if (this._bc) this.post({ type: 'bye' });
+      if (this._lockAbort) this._lockAbort.abort();
+      this._lockAbort = null;
+      this._leader = false;
+      this._remote.clear();
+      const release = this._release;
+      this._release = null;
+      if (release) release();
+    }
+
+    /** Closes the BroadcastChannel (disconnect). */
+    close() {
+      if (this._bc) this._bc.close();
+    }
+
+    _lead(release) {
+      const client = this._client;
+      if (client._closed || client._suspended || this._leader) {
+        release();
+        return;
+      }
+      this._leader = true;
+      this._release = release;
+      this._lockAbort = null;
+      this._remote.clear();
+      if (this._bc) this.post({ type: 'sync' });
+      if (client.state !== 'connecting') this._postState();
+      client._tookLead();
+    }
+
+    post(message) {
+      if (!this._bc || this._client._closed) return;
+      try {
+        this._bc.postMessage({ ...message, from: this._tabId });
+      } catch (e) {
+        this._client._warn('BroadcastChannel.postMessage failed', e);
+      }
+    }
+
+    /** Leader: tells the followers the connection state. */
+    shareState(state, info) {
+      if (this._leader && this._bc) this.post({ type: 'state', state, info });
+    }
+
+    _postState() {
+      this.post({ type: 'state', state: this._client.state, info: this._client._stateInfo });
+    }
+
+    /** Follower: announces once after the current task (several subscribe() calls make one). */
+    announceSoon() {
+      if (!this._shared || this._leader || this._announceQueued) return;
+      this._announceQueued = true;
+      Promise.resolve().then(() => {
+        this._announceQueued = false;
+        this._client._announce();
+      });
+    }
+
+    /** Leader: is this tab or any follower visible? */
+    anyTabVisible() {
+      if (this._watcher.visible()) return true;
+      for (const tab of this._remote.values()) if (tab.visible) return true;
+      return false;
+    }
+
+    /** Leader: the channels the followers announced (with repeats). */
+    * remoteChannels() {
+      for (const tab of this._remote.values()) yield* Object.keys(tab.channels);
+    }
+
+    _onBroadcast(msg) {
+      const client = this._client;
+      // A suspended (frozen, bfcached) tab ignores everything; on resume it announces its cursors.
+      if (!msg || typeof msg !== 'object' || msg.from === this._tabId || client._closed || client._suspended) return;
+      switch (msg.type) {
+        case 'announce': {
+          if (!this._leader) return;
+          const wasVisible = this.anyTabVisible();
+          this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
+          this._postState();
+          client._announced(msg.channels || {}, wasVisible);
+          return;
+        }
+        case 'bye':
+          if (this._leader && this._remote.delete(msg.from)) client._prune();
+          return;
+        case 'sync':
+          client._announce();
+          return;
+        case 'page':
+          if (!this._leader && typeof msg.channel === 'string' && validPage(msg.page)) {
+            client._dispatch(msg.channel, msg.page, msg.cursor);
+          }
+          return;
+        case 'state':
+          if (!this._leader && ['connecting', 'connected', 'reconnecting'].includes(msg.state)) {
+            client._setState(msg.state, msg.info);
+          }
+          return;
+        default:
+      }
+    }
+  }
+
+  /** Keeps this tab's presence: join and leave, heartbeats while joined, leave beacons on unload. */
+  class PresenceKeeper {
+    constructor(client, env, opts, http, session) {
+      this._client = client;
+      this._env = env;
+      this._opts = opts;
+      this._http = http;
+      this._session = session;
+      this._joined = new Map();        // channel -> {info, subs: Set<Subscription>}
+      this._heartbeatTimer = null;
+    }
+
+    join(sub, info) {
+      if (!sub._active || this._client._closed) {
+        return Promise.reject(new Error('cable: join() on an inactive subscription'));
+      }
+      let entry = this._joined.get(sub.channel);
       if (!entry) {
         entry = { info, subs: new Set() };
-        this._presence.set(sub.channel, entry);
+        this._joined.set(sub.channel, entry);
       }
       if (info !== undefined) entry.info = info;
       entry.subs.add(sub);
       this._startHeartbeat();
-      return this._presencePost('join', sub.channel, entry.info);
+      return this._post('join', sub.channel, entry.info);
     }
 
-    _leave(sub) {
-      const entry = this._presence.get(sub.channel);
+    leave(sub) {
+      const entry = this._joined.get(sub.channel);
       if (!entry || !entry.subs.delete(sub)) return Promise.resolve(null);
       if (entry.subs.size > 0) return Promise.resolve(null);
-      this._presence.delete(sub.channel);
-      if (this._presence.size === 0) this._stopHeartbeat();
-      return this._presencePost('leave', sub.channel);
+      this._joined.delete(sub.channel);
+      if (this._joined.size === 0) this._stopHeartbeat();
+      return this._post('leave', sub.channel);
     }
 
-    _users(channel) {
-      return this._send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel),
+    users(channel) {
+      return this._http.send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel),
         { method: 'GET' }, this._opts.timeout, null);
     }
 
-    _startHeartbeat() {
-      if (this._heartbeatTimer !== null || this._suspended || this._closed) return;
-      const beat = () => {
-        this._heartbeatTimer = this._env.setTimeout(() => {
-          for (const channel of this._presence.keys()) {
-            this._presencePost('heartbeat', channel).catch((e) => this._warn('presence heartbeat failed', e));
-          }
-          beat();
-        }, this._opts.heartbeatInterval);
-      };
-      beat();
+    /** An unsubscribed subscription leaves if it had joined. */
+    forget(sub) {
+      const entry = this._joined.get(sub.channel);
+      if (entry && entry.subs.has(sub)) this.leave(sub).catch((e) => this._client._warn('presence leave failed', e));
     }
 
-    _stopHeartbeat() {
-      if (this._heartbeatTimer !== null) this._env.clearTimeout(this._heartbeatTimer);
-      this._heartbeatTimer = null;
+    /** disconnect(): leaves every joined channel and stops the heartbeats. */
+    leaveAll() {
+      for (const channel of this._joined.keys()) {
+        this._post('leave', channel).catch(() => {});
+      }
+      this._joined.clear();
+      this._stopHeartbeat();
+    }
+
+    /** Suspended (pagehide, freeze): no heartbeats. */
+    pause() {
+      this._stopHeartbeat();
+    }
+
+    /** Resumed: joins the joined channels again (pagehide left them; the session may have expired). */
+    rejoin() {
+      if (this._joined.size === 0) return;
+      for (const [channel, entry] of this._joined) {
+        this._post('join', channel, entry.info).catch((e) => this._client._warn('presence join failed', e));
+      }
+      this._startHeartbeat();
     }
 
     /**
      * pagehide: leave every joined channel with a request that survives the page. sendBeacon cannot
      * carry headers, so with configured headers (CSRF, auth) it is fetch keepalive instead.
      */
-    _leaveOnUnload() {
-      if (this._closed || this._suspended) return;
+    leaveOnUnload() {
+      if (this._client._closed || this._client._suspended) return;
       const env = this._env;
-      const headers = this._headers();
+      const headers = this._http.headers();
       const beacon = Object.keys(headers).length === 0 && env.navigator && typeof env.navigator.sendBeacon === 'function'
         && typeof env.Blob === 'function';
-      for (const channel of this._presence.keys()) {
+      for (const channel of this._joined.keys()) {
         const url = this._opts.presenceEndpoint + '/leave';
-        const body = this._presenceBody(channel);
+        const body = this._body(channel);
         try {
           if (beacon && env.navigator.sendBeacon(url, new env.Blob([body], { type: 'application/json' }))) continue;
           if (typeof env.fetch === 'function') {
@@ -1050,10 +972,334 @@
       }
     }
 
+    _body(channel, info) {
+      const body = { channel, session: this._session };
+      if (info !== undefined) body.info = info;
+      return JSON.stringify(body);
+    }
+
+    _post(action, channel, info) {
+      return this._http.send(this._opts.presenceEndpoint + '/' + action,
+        { method: 'POST', body: this._body(channel, info) }, this._opts.timeout, null);
+    }
+
+    _startHeartbeat() {
+      if (this._heartbeatTimer !== null || this._client._suspended || this._client._closed) return;
+      const beat = () => {
+        this._heartbeatTimer = this._env.setTimeout(() => {
+          for (const channel of this._joined.keys()) {
+            this._post('heartbeat', channel).catch((e) => this._client._warn('presence heartbeat failed', e));
+          }
+          beat();
+        }, this._opts.heartbeatInterval);
+      };
+      beat();
+    }
+
+    _stopHeartbeat() {
+      if (this._heartbeatTimer !== null) this._env.clearTimeout(this._heartbeatTimer);
+      this._heartbeatTimer = null;
+    }
+  }
+
+  /** Watches the page's lifecycle (visibility, online, pagehide, freeze, resume, pageshow). */
+  class PageWatcher {
+    constructor(client, env) {
+      this._env = env;
+      this._listeners = [];
+      this._listen(env.document, 'visibilitychange', () => client._visibilityChanged());
+      this._listen(env.document, 'freeze', () => client._suspend());
+      this._listen(env.document, 'resume', () => client._resume());
+      this._listen(env.window, 'online', () => client._online());
+      this._listen(env.window, 'pagehide', () => client._pageHidden());
+      this._listen(env.window, 'pageshow', (event) => {
+        if (event && event.persisted) client._resume();
+      });
+    }
+
+    /** Is this page visible? (Without a document: yes.) */
+    visible() {
+      const doc = this._env.document;
+      return !doc || doc.visibilityState !== 'hidden';
+    }
+
+    /** Removes every listener (disconnect). */
+    detach() {
+      for (const { target, type, fn } of this._listeners) target.removeEventListener(type, fn);
+    }
+
     _listen(target, type, fn) {
       if (!target || typeof target.addEventListener !== 'function') return;
       target.addEventListener(type, fn);
       this._listeners.push({ target, type, fn });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The client
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * What cable.connect() returns: the public API and the connection state, and the coordinator
+   * that owns the parts above and passes what one of them learns to the others.
+   */
+  class Client {
+    constructor(options) {
+      options = options || {};
+      const env = resolveEnv(options.env);
+      this._env = env;
+      this._opts = resolveOptions(options);
+      const canShare = Boolean(env.navigator && env.navigator.locks && typeof env.navigator.locks.request === 'function'
+        && typeof env.BroadcastChannel === 'function');
+
+      const tabId = randomId(env);
+      this._session = randomId(env).slice(0, 64);
+      this._state = 'connecting';
+      this._stateInfo = undefined;
+      this._stateListeners = new Set();
+      this._closed = false;
+      this._suspended = false;          // pagehide or freeze until resume or pageshow
+
+      const http = new Http(env, this._opts);
+      this._dispatcher = new Dispatcher(env);
+      this._presence = new PresenceKeeper(this, env, this._opts, http, this._session);
+      this._poller = new Poller(this, env, this._opts, http);
+      this._watcher = new PageWatcher(this, env);
+      this._tabs = new TabLink(this, env, {
+        tabId,
+        channelName: this._opts.channelName,
+        shared: canShare && options.shareTabs !== false,
+        watcher: this._watcher,
+      });
+      this._tabs.start();
+    }
+
+    // ----- public API ----------------------------------------------------------------------------
+
+    /** connecting | connected | reconnecting | disconnected */
+    get state() {
+      return this._state;
+    }
+
+    /** This tab's presence session id. */
+    get session() {
+      return this._session;
+    }
+
+    /** True while this tab is the one polling for all tabs (always true without tab sharing). */
+    get isLeader() {
+      return this._tabs.isLeader;
+    }
+
+    /**
+     * Listens to client events; the only one is 'state': `fn(state, info)`.
+     * @returns {this}
+     */
+    on(event, fn) {
+      if (event !== 'state') throw new TypeError('cable: unknown client event "' + event + '" (use "state")');
+      if (typeof fn !== 'function') throw new TypeError('cable: the state listener must be a function');
+      this._stateListeners.add(fn);
+      return this;
+    }
+
+    /** @returns {this} */
+    off(event, fn) {
+      if (event === 'state') this._stateListeners.delete(fn);
+      return this;
+    }
+
+    /**
+     * Calls `fn(state, info)` on every state change.
+     * @returns {() => void} removes the listener
+     */
+    onStateChange(fn) {
+      this.on('state', fn);
+      return () => this._stateListeners.delete(fn);
+    }
+
+    /**
+     * Subscribes to a channel.
+     * @param {string} channel
+     * @param {Object<string, Function>} [handlers] {eventName: fn(payload, message)}
+     * @param {{lastId?: number, history?: boolean}} [opts] start after lastId, or (history) from
+     *   the oldest retained event; by default from now
+     * @returns {Subscription}
+     */
+    subscribe(channel, handlers, opts) {
+      opts = opts || {};
+      if (this._closed) throw new Error('cable: subscribe() after disconnect()');
+      if (typeof channel !== 'string' || channel.length === 0 || channel.length > 255) {
+        throw new TypeError('cable: a channel name is a string of 1 to 255 characters');
+      }
+      let cursor = null;
+      if (opts.lastId !== undefined && opts.lastId !== null) {
+        cursor = Number(opts.lastId);
+        if (!isCursor(cursor)) throw new TypeError('cable: lastId must be an integer from 0 to 2^53-1');
+      } else if (opts.history) {
+        cursor = 0;
+      }
+      const sub = new Subscription(this, channel, cursor);
+      for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
+      this._dispatcher.add(sub);
+      if (this._tabs.isLeader) {
+        this._poller.want(channel, cursor);
+        this._poller.pollSoon(true);
+      } else {
+        this._tabs.announceSoon();
+      }
+      return sub;
+    }
+
+    /** Stops polling, leaves presence, gives up the leadership; subscriptions go inactive. */
+    disconnect() {
+      if (this._closed) return;
+      this._presence.leaveAll();
+      this._stop();
+      this._closed = true;
+      this._tabs.close();
+      this._watcher.detach();
+      this._dispatcher.clear();
+      this._setState('disconnected');
+    }
+
+    // ----- state ---------------------------------------------------------------------------------
+
+    _setState(state, info) {
+      const same = state === this._state
+        && (state !== 'reconnecting' || (info && this._stateInfo && info.attempt === this._stateInfo.attempt));
+      if (same) return;
+      this._state = state;
+      this._stateInfo = info;
+      if (state !== 'disconnected') this._tabs.shareState(state, info);
+      for (const fn of [...this._stateListeners]) {
+        callSafely((what, e) => this._env.console && this._env.console.error('cable: a state listener threw', e),
+          'state listener', fn, state, info);
+      }
+    }
+
+    // ----- coordination: what one part tells the others ------------------------------------------
+
+    /** Stops polling and gives the leadership up. */
+    _stop() {
+      this._poller.end();
+      this._tabs.stop();
+    }
+
+    /** TabLink: this tab leads now; it polls its own channels from its own cursors. */
+    _tookLead() {
+      this._poller.begin(this._dispatcher.cursors());
+    }
+
+    /** Follower: tells the leader this tab's channels, cursors and visibility. */
+    _announce() {
+      if (!this._tabs.isFollower || this._closed || this._suspended) return;
+      const channels = Object.fromEntries(this._dispatcher.cursors());
+      this._post({ type: 'announce', channels, visible: this._watcher.visible() });
+    }
+
+    _post(message) {
+      this._tabs.post(message);
+    }
+
+    /** Leader, TabLink: a follower announced `channels` ({name: cursor}). */
+    _announced(channels, wasVisible) {
+      let changed = false;
+      for (const [channel, cursor] of Object.entries(channels)) {
+        if (isCursor(cursor) && this._poller.want(channel, cursor)) changed = true;
+      }
+      this._prune();
+      if (!wasVisible && this._tabs.anyTabVisible()) this._poller.pollNow();
+      else if (changed) this._poller.pollSoon(true);
+    }
+
+    /** Leader: forgets the cursors of channels no tab needs any more. */
+    _prune() {
+      const needed = new Set(this._dispatcher.channels());
+      for (const channel of this._tabs.remoteChannels()) needed.add(channel);
+      this._poller.retain(needed);
+    }
+
+    _anyTabVisible() {
+      return this._tabs.anyTabVisible();
+    }
+
+    /** Leader, Poller: a page arrived; it goes to the followers and to this tab. */
+    _received(channel, page, sent) {
+      this._tabs.post({ type: 'page', channel, cursor: sent, page });
+      this._dispatcher.dispatch(channel, page, sent);
+    }
+
+    /** Follower, TabLink: the leader broadcast a page. */
+    _dispatch(channel, page, sent) {
+      this._dispatcher.dispatch(channel, page, sent);
+    }
+
+    // ----- page lifecycle (PageWatcher) ----------------------------------------------------------
+
+    _visibilityChanged() {
+      if (this._tabs.isLeader) {
+        if (this._watcher.visible()) this._poller.pollNow();
+      } else {
+        this._announce();
+      }
+    }
+
+    _online() {
+      this._poller.pollNow();
+    }
+
+    _pageHidden() {
+      this._presence.leaveOnUnload();
+      this._suspend();
+    }
+
+    /** pagehide or freeze: a hidden-away page must not hold the lock (it could not poll). */
+    _suspend() {
+      if (this._suspended || this._closed) return;
+      this._suspended = true;
+      this._presence.pause();
+      this._stop();
+    }
+
+    /**
+     * Back from freeze or from the back/forward cache: join the joined channels again (pagehide
+     * left them; after a freeze the session may have expired) and queue for the lock.
+     */
+    _resume() {
+      if (!this._suspended || this._closed) return;
+      this._suspended = false;
+      this._presence.rejoin();
+      this._tabs.start();
+    }
+
+    // ----- called by Subscription ----------------------------------------------------------------
+
+    _unsubscribe(sub) {
+      this._dispatcher.remove(sub);
+      this._presence.forget(sub);
+      if (this._closed) return;
+      if (this._tabs.isLeader) this._prune();
+      else this._tabs.announceSoon();
+    }
+
+    _join(sub, info) {
+      return this._presence.join(sub, info);
+    }
+
+    _leave(sub) {
+      return this._presence.leave(sub);
+    }
+
+    _users(channel) {
+      return this._presence.users(channel);
+    }
+
+    _logHandlerError(channel, what, error) {
+      if (this._env.console) this._env.console.error('cable: ' + what + ' of channel "' + channel + '" threw', error);
+    }
+
+    _warn(what, error) {
+      if (this._env.console) this._env.console.warn('cable: ' + what, error);
     }
   }
 

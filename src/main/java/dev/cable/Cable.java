@@ -146,7 +146,13 @@ public class Cable {
     /** Tells observers (the poll endpoint's head cache among them) that a message was stored. */
     private CableMessage announce(CableMessage stored) {
         if (storedEvents != null) {
-            storedEvents.fire(stored);
+            try {
+                storedEvents.fire(stored);
+            } catch (RuntimeException observerFailed) {
+                // the event is stored: an observer's failure must not turn the emit into an error
+                java.util.logging.Logger.getLogger(Cable.class.getName())
+                        .warning("an observer of stored messages failed: " + observerFailed);
+            }
         }
         return stored;
     }

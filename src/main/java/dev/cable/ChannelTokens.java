@@ -1,5 +1,6 @@
 package dev.cable;
 
+import jakarta.json.spi.JsonProvider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -38,6 +39,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ChannelTokens {
 
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     static final String NO_SECRET = "channel tokens need cable.secret (at least 32 characters of random text)";
     private static final Jsonb JSONB = JsonbBuilder.create();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -73,14 +77,14 @@ public class ChannelTokens {
         if (validFor == null || validFor.isNegative() || validFor.isZero()) {
             throw new CableException("a channel token needs a positive validity, e.g. Duration.ofHours(1)");
         }
-        JsonObjectBuilder claims = Json.createObjectBuilder()
+        JsonObjectBuilder claims = JSON.createObjectBuilder()
                 .add("ch", channel)
                 .add("exp", Instant.now().plus(validFor).getEpochSecond());
         if (userId != null) {
             claims.add("sub", CableNames.requireUser(userId));
         }
         if (info != null) {
-            claims.add("info", Json.createReader(new StringReader(JSONB.toJson(info))).readValue());
+            claims.add("info", JSON.createReader(new StringReader(JSONB.toJson(info))).readValue());
         }
         String body = ENCODER.encodeToString(claims.build().toString().getBytes(StandardCharsets.UTF_8));
         return body + "." + ENCODER.encodeToString(sign(body));
@@ -106,7 +110,7 @@ public class ChannelTokens {
             if (!MessageDigest.isEqual(given, sign(body))) {
                 return Optional.empty();
             }
-            JsonObject claims = Json.createReader(new StringReader(
+            JsonObject claims = JSON.createReader(new StringReader(
                     new String(DECODER.decode(body), StandardCharsets.UTF_8))).readObject();
             Instant expires = Instant.ofEpochSecond(claims.getJsonNumber("exp").longValueExact());
             if (!channel.equals(claims.getString("ch")) || !expires.isAfter(Instant.now())) {

@@ -1,5 +1,6 @@
 package dev.cable;
 
+import jakarta.json.spi.JsonProvider;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Dependent
 public class MessageBatcher implements AutoCloseable {
+
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** The event name of a batch. */
     public static final String BATCH_EVENT = "batch";
@@ -93,9 +97,9 @@ public class MessageBatcher implements AutoCloseable {
             throw new CableException("the MessageBatcher has no channel: call channel(\"...\") before add()");
         }
         CableNames.requireEvent(event);
-        JsonObject entry = Json.createObjectBuilder()
+        JsonObject entry = JSON.createObjectBuilder()
                 .add("event", event)
-                .add("payload", Json.createReader(new StringReader(serialize(payload))).readValue())
+                .add("payload", JSON.createReader(new StringReader(serialize(payload))).readValue())
                 .build();
         int bytes = entry.toString().getBytes(StandardCharsets.UTF_8).length + 1;
         if (bytes + ENVELOPE_BYTES > cable.maxPayloadBytes()) {
@@ -122,9 +126,9 @@ public class MessageBatcher implements AutoCloseable {
         if (pending.isEmpty()) {
             return null;
         }
-        JsonArrayBuilder events = Json.createArrayBuilder();
+        JsonArrayBuilder events = JSON.createArrayBuilder();
         pending.forEach(events::add);
-        JsonObject batch = Json.createObjectBuilder()
+        JsonObject batch = JSON.createObjectBuilder()
                 .add("events", events)
                 .add("count", pending.size())
                 .add("timestamp", Instant.now().toString())

@@ -1,5 +1,6 @@
 package dev.cable;
 
+import jakarta.json.spi.JsonProvider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -45,6 +46,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class Presence {
+
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     /** The event broadcast on a channel when its membership changes. */
     public static final String UPDATE_EVENT = "presence:update";
@@ -177,13 +181,13 @@ public class Presence {
 
     /** {@code {users: [{id, info}], count, timestamp, joined: [ids], left: [ids]}}. */
     static jakarta.json.JsonObject updatePayload(PresenceChanged change) {
-        JsonArrayBuilder users = Json.createArrayBuilder();
+        JsonArrayBuilder users = JSON.createArrayBuilder();
         change.users().forEach(u -> users.add(member(u)));
-        JsonArrayBuilder joined = Json.createArrayBuilder();
+        JsonArrayBuilder joined = JSON.createArrayBuilder();
         change.joined().forEach(u -> joined.add(u.userId()));
-        JsonArrayBuilder left = Json.createArrayBuilder();
+        JsonArrayBuilder left = JSON.createArrayBuilder();
         change.left().forEach(left::add);
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("users", users)
                 .add("count", change.count())
                 .add("timestamp", Instant.now().toString())
@@ -194,11 +198,11 @@ public class Presence {
 
     /** A member as JSON: {@code {"id": "...", "info": ... | null}}. */
     public static JsonObjectBuilder member(PresenceMember m) {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("id", m.userId());
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("id", m.userId());
         if (m.info() == null) {
             json.addNull("info");
         } else {
-            json.add("info", Json.createReader(new StringReader(m.info())).readValue());
+            json.add("info", JSON.createReader(new StringReader(m.info())).readValue());
         }
         return json;
     }

@@ -1,5 +1,6 @@
 package dev.cable.demo;
 
+import jakarta.json.spi.JsonProvider;
 import dev.cable.Cable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class DemoResource {
 
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** The chat room's channel. */
     public static final String CHAT = "demo:chat";
     static final int MAX_NAME = 40;
@@ -55,7 +59,7 @@ public class DemoResource {
         }
         DemoUser user = new DemoUser(UUID.randomUUID().toString().substring(0, 8), name);
         request.getSession(true).setAttribute(DemoIdentity.SESSION_USER, user);
-        return Response.ok(Json.createObjectBuilder().add("id", user.id()).add("name", user.name()).build().toString())
+        return Response.ok(JSON.createObjectBuilder().add("id", user.id()).add("name", user.name()).build().toString())
                 .build();
     }
 
@@ -67,7 +71,7 @@ public class DemoResource {
         if (!demo.enabled() || user == null) {
             return error(401, "not logged in to the demo");
         }
-        return Response.ok(Json.createObjectBuilder().add("id", user.id()).add("name", user.name()).build().toString())
+        return Response.ok(JSON.createObjectBuilder().add("id", user.id()).add("name", user.name()).build().toString())
                 .build();
     }
 
@@ -89,7 +93,7 @@ public class DemoResource {
         }
         long id = cable.to(CHAT).emit("message:new", Map.of("userId", user.id(), "user", user.name(),
                 "text", text, "at", Instant.now().toString())).id();
-        return Response.ok(Json.createObjectBuilder().add("id", id).build().toString()).build();
+        return Response.ok(JSON.createObjectBuilder().add("id", id).build().toString()).build();
     }
 
     private static DemoUser user(HttpServletRequest request) {
@@ -99,7 +103,7 @@ public class DemoResource {
 
     /** The trimmed string field, or null if the body is not an object with a valid one. */
     private static String text(InputStream body, String field, int max) {
-        try (var reader = Json.createReader(body)) {
+        try (var reader = JSON.createReader(body)) {
             JsonObject object = reader.readObject();
             if (!(object.get(field) instanceof JsonString s)) {
                 return null;
@@ -114,6 +118,6 @@ public class DemoResource {
 
     private static Response error(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("error", message).build().toString()).build();
+                .entity(JSON.createObjectBuilder().add("error", message).build().toString()).build();
     }
 }

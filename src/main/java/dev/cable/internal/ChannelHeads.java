@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * This node's view of the newest id of every channel its clients poll, and the long polls waiting
@@ -48,6 +50,8 @@ public class ChannelHeads {
             return done.compareAndSet(false, true);
         }
     }
+
+    private static final Logger LOG = Logger.getLogger(ChannelHeads.class.getName());
 
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
@@ -143,10 +147,15 @@ public class ChannelHeads {
         }
     }
 
+    /** Wakes one waiter; a failing wake-up must never reach the emitter whose commit caused it. */
     private void fire(Waiter waiter) {
         if (!waiter.done.get()) {
             unpark(waiter);
-            waiter.wake.run();
+            try {
+                waiter.wake.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Cable could not wake a long poll: " + e);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cable.rest;
 
+import jakarta.json.spi.JsonProvider;
 import dev.cable.CableException;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -14,6 +15,9 @@ import java.io.InputStream;
 /** Reads request bodies with JSON-P and turns every shape error into a {@link CableException}. */
 final class JsonBodies {
 
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     /** Deeper bodies are refused: no legitimate request nests this far, and parsers recurse. */
     static final int MAX_DEPTH = 64;
 
@@ -24,7 +28,7 @@ final class JsonBodies {
         if (body == null) {
             throw new CableException("the request body must be a JSON object");
         }
-        try (JsonReader reader = Json.createReader(body)) {
+        try (JsonReader reader = JSON.createReader(body)) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new CableException("the request body must be a JSON object, not " + typeOf(value));
@@ -46,7 +50,7 @@ final class JsonBodies {
 
     /** A JSON text this server produced itself, as a value. */
     static JsonValue parse(String json) {
-        try (JsonReader reader = Json.createReader(new java.io.StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new java.io.StringReader(json))) {
             return reader.readValue();
         }
     }

@@ -1,5 +1,6 @@
 package dev.cable.rest;
 
+import jakarta.json.spi.JsonProvider;
 import dev.cable.Cable;
 import dev.cable.CableException;
 import dev.cable.CableMessage;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -47,6 +49,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Path("poll")
 @ApplicationScoped
 public class PollResource {
+
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     Cable cable;
@@ -176,14 +181,14 @@ public class PollResource {
     }
 
     Answer answer(Map<String, Long> cursors) {
-        JsonObjectBuilder channels = Json.createObjectBuilder();
+        JsonObjectBuilder channels = JSON.createObjectBuilder();
         boolean empty = true;
         for (Map.Entry<String, Long> entry : cursors.entrySet()) {
             MessagePage page = page(entry.getKey(), entry.getValue());
             empty &= page.isEmpty() && !page.reset() && !page.more();
             channels.add(entry.getKey(), toJson(page));
         }
-        return new Answer(Json.createObjectBuilder().add("channels", channels).build().toString(), empty);
+        return new Answer(JSON.createObjectBuilder().add("channels", channels).build().toString(), empty);
     }
 
     /** From memory when the cursor is at the known head; otherwise from the store, learning its head. */
@@ -235,40 +240,52 @@ public class PollResource {
                 r.resume(emptyAnswer(cursors));
             }
         });
-        current[0] = heads.park(cursors, () -> executor.execute(() -> {
-            ChannelHeads.Waiter waiter = current[0];
-            if (waiter != null && !waiter.claim()) {
-                return;
-            }
-            try {
-                Answer answer = answer(cursors);
-                if (answer.empty() && System.currentTimeMillis() < deadline - 5) {
-                    repark(new Request(cursors, 0), response, deadline); // woken for nothing: wait on
-                } else {
-                    response.resume(answer.json());
+        current[0] = heads.park(cursors, () -> {
+            Runnable answerNow = () -> {
+                ChannelHeads.Waiter waiter = current[0];
+                if (waiter != null && !waiter.claim()) {
+                    return;
                 }
-            } catch (RuntimeException e) {
-                response.resume(e);
+                try {
+                    Answer answer = answer(cursors);
+                    if (answer.empty() && System.currentTimeMillis() < deadline - 5) {
+                        repark(new Request(cursors, 0), response, deadline); // woken for nothing: wait on
+                    } else {
+                        response.resume(answer.json());
+                    }
+                } catch (RuntimeException e) {
+                    response.resume(e);
+                }
+            };
+            try {
+                executor.execute(answerNow);
+            } catch (RejectedExecutionException full) {
+                // the executor is saturated (thousands woken at once): answer "nothing new yet";
+                // the client polls again at once and reads the event then. Never fail the emitter.
+                ChannelHeads.Waiter waiter = current[0];
+                if (waiter == null || waiter.claim()) {
+                    response.resume(emptyAnswer(cursors));
+                }
             }
-        }));
+        });
     }
 
     private static String emptyAnswer(Map<String, Long> cursors) {
-        JsonObjectBuilder channels = Json.createObjectBuilder();
+        JsonObjectBuilder channels = JSON.createObjectBuilder();
         cursors.forEach((channel, cursor) -> channels.add(channel, toJson(MessagePage.empty(cursor))));
-        return Json.createObjectBuilder().add("channels", channels).build().toString();
+        return JSON.createObjectBuilder().add("channels", channels).build().toString();
     }
 
     static JsonObject toJson(MessagePage page) {
-        JsonArrayBuilder messages = Json.createArrayBuilder();
+        JsonArrayBuilder messages = JSON.createArrayBuilder();
         for (CableMessage m : page.messages()) {
-            messages.add(Json.createObjectBuilder()
+            messages.add(JSON.createObjectBuilder()
                     .add("id", m.id())
                     .add("event", m.event())
                     .add("payload", parsePayload(m.payload()))
                     .add("created_at", m.createdAt().toString()));
         }
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("messages", messages)
                 .add("lastId", page.lastId())
                 .add("more", page.more())
@@ -277,7 +294,7 @@ public class PollResource {
     }
 
     private static JsonValue parsePayload(String json) {
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             return reader.readValue();
         }
     }

@@ -1,5 +1,6 @@
 package dev.cable.rest;
 
+import jakarta.json.spi.JsonProvider;
 import dev.cable.CableException;
 import dev.cable.CableNames;
 import dev.cable.ChannelTokens;
@@ -35,6 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Path("presence")
 @ApplicationScoped
 public class PresenceResource {
+
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     static final String NOT_AUTHENTICATED = "presence needs an authenticated user (log in, or provide a "
             + "PresenceIdentity bean)";
@@ -137,9 +141,9 @@ public class PresenceResource {
     }
 
     private static Response members(List<PresenceMember> users) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         users.forEach(u -> list.add(Presence.member(u)));
-        return Response.ok(Json.createObjectBuilder().add("users", list).add("count", users.size())
+        return Response.ok(JSON.createObjectBuilder().add("users", list).add("count", users.size())
                 .build().toString()).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.cable.rest;
 
+import jakarta.json.spi.JsonProvider;
 import dev.cable.Cable;
 import dev.cable.CableException;
 import dev.cable.CableNames;
@@ -35,6 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class PublishResource {
 
+    /** Looked up once: {@code Json.create...} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Inject
     Cable cable;
 
@@ -54,15 +58,15 @@ public class PublishResource {
         }
         JsonObject request = JsonBodies.readObject(body);
         List<Outgoing> outgoing = outgoing(request);
-        JsonArrayBuilder ids = Json.createArrayBuilder();
+        JsonArrayBuilder ids = JSON.createArrayBuilder();
         long last = 0;
         for (Outgoing o : outgoing) {
             last = cable.emit(o.channel(), o.event(), o.payload(), o.idempotencyKey()).id();
             ids.add(last);
         }
         JsonObject answer = request.containsKey("messages")
-                ? Json.createObjectBuilder().add("ids", ids).build()
-                : Json.createObjectBuilder().add("id", last).build();
+                ? JSON.createObjectBuilder().add("ids", ids).build()
+                : JSON.createObjectBuilder().add("id", last).build();
         return Response.ok(answer.toString()).build();
     }
 
