@@ -99,6 +99,11 @@ export interface SubscribeOptions {
   lastId?: number;
   /** Start from the oldest retained event (cursor 0). Ignored when lastId is given. */
   history?: boolean;
+  /**
+   * The channel token a private channel needs (issued by server code with ChannelTokens); sent with
+   * every poll of the channel and with its presence requests.
+   */
+  token?: string;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';

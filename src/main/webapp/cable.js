@@ -649,6 +649,8 @@
         answers = await Promise.all(chunks(channels, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
           const body = { channels: {} };
           for (const name of names) body.channels[name] = sent[name];
+          const tokens = this._client._tokensFor(names);
+          if (tokens) body.tokens = tokens;
           if (long) body.wait = LONG_POLL_WAIT_S;
           return this._http.send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
             this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
@@ -848,7 +850,7 @@
           const wasVisible = this.anyTabVisible();
           this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
           this._postState();
-          client._announced(msg.channels || {}, wasVisible);
+          client._announced(msg.channels || {}, wasVisible, msg.tokens);
           return;
         }
         case 'bye':
@@ -909,8 +911,9 @@
     }
 
     users(channel) {
-      return this._http.send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel),
-        { method: 'GET' }, this._opts.timeout, null);
+      const token = this._client._tokens.get(channel);
+      return this._http.send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel)
+        + (token !== undefined ? '&token=' + encodeURIComponent(token) : ''), { method: 'GET' }, this._opts.timeout, null);
     }
 
     /** An unsubscribed subscription leaves if it had joined. */
@@ -975,6 +978,8 @@
     _body(channel, info) {
       const body = { channel, session: this._session };
       if (info !== undefined) body.info = info;
+      const token = this._client._tokens.get(channel);
+      if (token !== undefined) body.token = token;
       return JSON.stringify(body);
     }
 
@@ -1045,6 +1050,8 @@
    */
   class Client {
     constructor(options) {
+      /** Channel tokens for private channels (docs/protocol.md), from subscribe(..., {token}). */
+      this._tokens = new Map();
       options = options || {};
       const env = resolveEnv(options.env);
       this._env = env;
@@ -1121,8 +1128,9 @@
      * Subscribes to a channel.
      * @param {string} channel
      * @param {Object<string, Function>} [handlers] {eventName: fn(payload, message)}
-     * @param {{lastId?: number, history?: boolean}} [opts] start after lastId, or (history) from
-     *   the oldest retained event; by default from now
+     * @param {{lastId?: number, history?: boolean, token?: string}} [opts] start after lastId, or
+     *   (history) from the oldest retained event; by default from now. `token`: the channel token a
+     *   private channel needs (issued by server code), sent with polls and presence requests
      * @returns {Subscription}
      */
     subscribe(channel, handlers, opts) {
@@ -1138,6 +1146,7 @@
       } else if (opts.history) {
         cursor = 0;
       }
+      if (opts.token !== undefined && opts.token !== null) this._tokens.set(channel, String(opts.token));
       const sub = new Subscription(this, channel, cursor);
       for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
       this._dispatcher.add(sub);
@@ -1194,15 +1203,27 @@
     _announce() {
       if (!this._tabs.isFollower || this._closed || this._suspended) return;
       const channels = Object.fromEntries(this._dispatcher.cursors());
-      this._post({ type: 'announce', channels, visible: this._watcher.visible() });
+      this._post({ type: 'announce', channels, tokens: Object.fromEntries(this._tokens), visible: this._watcher.visible() });
     }
 
     _post(message) {
       this._tabs.post(message);
     }
 
-    /** Leader, TabLink: a follower announced `channels` ({name: cursor}). */
-    _announced(channels, wasVisible) {
+    /** The tokens of these channels as {channel: token}, or null if none has one. */
+    _tokensFor(channels) {
+      let tokens = null;
+      for (const name of channels) {
+        if (this._tokens.has(name)) (tokens = tokens || {})[name] = this._tokens.get(name);
+      }
+      return tokens;
+    }
+
+    /** Leader, TabLink: a follower announced `channels` ({name: cursor}) and their tokens. */
+    _announced(channels, wasVisible, tokens) {
+      for (const [channel, token] of Object.entries(tokens || {})) {
+        if (typeof token === 'string') this._tokens.set(channel, token);
+      }
       let changed = false;
       for (const [channel, cursor] of Object.entries(channels)) {
         if (isCursor(cursor) && this._poller.want(channel, cursor)) changed = true;
