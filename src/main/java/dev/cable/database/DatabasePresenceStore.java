@@ -95,8 +95,15 @@ public class DatabasePresenceStore {
         if (em.find(ChannelRow.class, channel, LockModeType.PESSIMISTIC_WRITE) == null) {
             throw new IllegalStateException("channel row missing for " + channel);
         }
-        em.createQuery("delete from PresenceSessionRow s where s.channel = :c and s.expiresAt <= :now")
-                .setParameter("c", channel).setParameter("now", now).executeUpdate();
+        // Expired sessions are removed one by one by primary key: a range DELETE on expires_at would
+        // take gap locks across all channels on MariaDB (repeatable read) and deadlock with joins
+        // on other channels.
+        for (PresenceSessionRow session : em.createQuery("select s from PresenceSessionRow s where s.channel = :c",
+                PresenceSessionRow.class).setParameter("c", channel).getResultList()) {
+            if (!session.expiresAt().isAfter(now)) {
+                em.remove(session);
+            }
+        }
         operation.accept(now);
         em.flush();
         Set<String> live = new HashSet<>(em.createQuery("select distinct s.userId from PresenceSessionRow s "

@@ -1,16 +1,20 @@
 package dev.cable.rest;
 
-import jakarta.json.spi.JsonProvider;
 import dev.cable.CableException;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /** Reads request bodies with JSON-P and turns every shape error into a {@link CableException}. */
 final class JsonBodies {
@@ -24,27 +28,44 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /**
+     * The body as a JSON object, read strictly: UTF-8 only (malformed bytes are refused, not
+     * replaced), exactly one value (no data after it), within the parser's limits.
+     */
     static JsonObject readObject(InputStream body) {
         if (body == null) {
             throw new CableException("the request body must be a JSON object");
         }
-        try (JsonReader reader = JSON.createReader(body)) {
-            JsonValue value = reader.readValue();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (JsonParser parser = JSON.createParser(new InputStreamReader(body, utf8))) {
+            if (!parser.hasNext()) {
+                throw new CableException("the request body is empty; send a JSON object");
+            }
+            parser.next();
+            JsonValue value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new CableException("the request body has data after its JSON value");
+            }
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new CableException("the request body must be a JSON object, not " + typeOf(value));
             }
             checkDepth(value, 0);
             return value.asJsonObject();
-        } catch (JsonParsingException e) {
-            throw new CableException("the request body is not valid JSON: " + e.getMessage());
         } catch (CableException e) {
             throw e;
-        } catch (JsonException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CableException ce) {
-                throw ce;
-            }
+        } catch (JsonParsingException e) {
             throw new CableException("the request body is not valid JSON: " + e.getMessage());
+        } catch (JsonException e) {
+            if (e.getCause() instanceof CableException ce) {
+                throw ce; // the size limit, hit while parsing
+            }
+            throw new CableException("the request body is not valid JSON (or not UTF-8): " + e.getMessage());
+        } catch (RuntimeException e) {
+            // the parser's own limits: numbers of more than 1100 digits, huge exponents, deep nesting
+            throw new CableException("the request body is beyond what the JSON parser accepts "
+                    + "(a number too long or too large, or nesting too deep)");
         }
     }
 

@@ -230,7 +230,6 @@ public class PollResource {
         // a null cursor means "from now": wait from the head the first answer reported
         cursors.replaceAll((channel, cursor) -> cursor != null ? cursor : Math.max(0, heads.known(channel)));
         ChannelHeads.Waiter[] current = new ChannelHeads.Waiter[1];
-        response.setTimeout(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         response.setTimeoutHandler(r -> {
             ChannelHeads.Waiter waiter = current[0];
             if (waiter == null || waiter.claim()) {
@@ -240,6 +239,8 @@ public class PollResource {
                 r.resume(emptyAnswer(cursors));
             }
         });
+        // the handler first: a timeout firing before it is set would get the container's bare 503
+        response.setTimeout(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         current[0] = heads.park(cursors, () -> {
             Runnable answerNow = () -> {
                 ChannelHeads.Waiter waiter = current[0];
