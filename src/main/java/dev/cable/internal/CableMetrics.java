@@ -49,6 +49,12 @@ public class CableMetrics {
         registry.gauge("cable.polls.waiting", waiting, IntSupplier::getAsInt);
     }
 
+    /** Registers the gauge of channels whose head this node keeps in memory. */
+    public void trackedChannels(IntSupplier tracked) {
+        init();
+        registry.gauge("cable.channels.tracked", tracked, IntSupplier::getAsInt);
+    }
+
     void onStored(@Observes(during = TransactionPhase.AFTER_SUCCESS) CableMessage stored) {
         init();
         emitted.inc();

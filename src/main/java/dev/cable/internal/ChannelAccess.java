@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Applies {@code cable.private-channels}: a public channel is open to everyone; a private one needs
- * a valid channel token for it, or the {@link ChannelAuthorizer}'s consent.
+ * a valid channel token for it, or the {@link ChannelAuthorizer}'s consent. Also says which channels
+ * {@code cable.public-channels} opens to the cacheable GET form of the poll (never a private one).
  */
 @ApplicationScoped
 public class ChannelAccess {
@@ -26,7 +27,12 @@ public class ChannelAccess {
     @ConfigProperty(name = "cable.private-channels")
     List<String> privatePatterns;
 
+    @Inject
+    @ConfigProperty(name = "cable.public-channels")
+    List<String> publicPatterns;
+
     private volatile List<Pattern> compiled;
+    private volatile List<Pattern> compiledPublic;
 
     /** The outcome of a check: allowed or not, and the token's grant if one was used. */
     public record Decision(boolean allowed, Optional<ChannelTokens.Grant> grant) {
@@ -35,7 +41,21 @@ public class ChannelAccess {
     }
 
     public boolean isPrivate(String channel) {
-        for (Pattern p : patterns()) {
+        return matchesAny(patterns(), channel);
+    }
+
+    /** May anyone read the channel through a shared cache (the GET form of the poll)? */
+    public boolean isCacheable(String channel) {
+        List<Pattern> open = compiledPublic;
+        if (open == null) {
+            open = compile(publicPatterns);
+            compiledPublic = open;
+        }
+        return matchesAny(open, channel) && !isPrivate(channel);
+    }
+
+    private static boolean matchesAny(List<Pattern> patterns, String channel) {
+        for (Pattern p : patterns) {
             if (p.matcher(channel).matches()) {
                 return true;
             }
@@ -68,13 +88,18 @@ public class ChannelAccess {
     private List<Pattern> patterns() {
         List<Pattern> result = compiled;
         if (result == null) {
-            result = privatePatterns.stream()
-                    .map(String::strip)
-                    .filter(p -> !p.isEmpty() && !p.equals("none"))
-                    .map(p -> Pattern.compile(Pattern.quote(p).replace("*", "\\E.*\\Q")))
-                    .toList();
+            result = compile(privatePatterns);
             compiled = result;
         }
         return result;
+    }
+
+    /** Glob patterns ({@code *} matches anything); "none" is the empty list. */
+    private static List<Pattern> compile(List<String> globs) {
+        return globs.stream()
+                .map(String::strip)
+                .filter(p -> !p.isEmpty() && !p.equals("none"))
+                .map(p -> Pattern.compile(Pattern.quote(p).replace("*", "\\E.*\\Q")))
+                .toList();
     }
 }

@@ -4,12 +4,15 @@ import dev.cable.CableMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This node's view of the newest id of every channel its clients poll, and the long polls waiting
@@ -19,6 +22,11 @@ import java.util.logging.Logger;
  * id of a message this node stored and saw committed, so it is never ahead of what a client can
  * read; it may lag (a message stored by another node), which the {@link HeadTicker} repairs within
  * one tick — a wake-up may be late, never lost.
+ *
+ * <p>The table is bounded ({@code cable.poll.max-tracked-channels}): a client naming thousands of
+ * made-up channels must not grow a node's memory without limit. A channel that does not fit is
+ * simply not remembered — its polls are answered from the store, and a long poll on it is answered
+ * at once instead of parked — so the cap costs speed, never correctness.
  */
 @ApplicationScoped
 public class ChannelHeads {
@@ -55,6 +63,10 @@ public class ChannelHeads {
 
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
 
+    @Inject
+    @ConfigProperty(name = "cable.poll.max-tracked-channels")
+    int maxTracked;
+
     /** The known head of a channel, or -1 if this node knows none. Marks the channel active. */
     public long known(String channel) {
         Head head = heads.get(channel);
@@ -67,7 +79,13 @@ public class ChannelHeads {
 
     /** Records a head read from the store (may move it back: the store is the truth). */
     public void observe(String channel, long id) {
-        Head head = heads.computeIfAbsent(channel, c -> new Head(id));
+        Head head = heads.get(channel);
+        if (head == null) {
+            if (heads.size() >= maxTracked) {
+                return; // full: the channel is served from the store until room frees up
+            }
+            head = heads.computeIfAbsent(channel, c -> new Head(id));
+        }
         if (head.id != id) {
             head.id = id;
             wake(head);
@@ -91,6 +109,17 @@ public class ChannelHeads {
         if (stored.id() > 0) {
             advance(stored.channel(), stored.id());
         }
+    }
+
+    /** Whether a poll on these channels can be parked: all are tracked, or the table has room for them. */
+    public boolean canTrack(Collection<String> channels) {
+        long untracked = channels.stream().filter(c -> !heads.containsKey(c)).count();
+        return untracked == 0 || heads.size() + untracked <= maxTracked;
+    }
+
+    /** How many channels this node tracks now (a gauge). */
+    public int trackedChannels() {
+        return heads.size();
     }
 
     /**

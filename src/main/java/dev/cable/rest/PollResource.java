@@ -23,7 +23,13 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -45,6 +51,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (docs/protocol.md). Cursors at this node's known heads are answered from memory; with
  * {@code "wait": seconds} a poll that finds nothing is parked (no thread held) until one of its
  * channels moves or the wait ends.
+ *
+ * <p>{@code GET /cable/poll?channel=..&after=..} is the cacheable form for one channel that
+ * {@code cable.public-channels} opens to everyone: the answer carries an {@code ETag} and a short
+ * {@code Cache-Control}, so a CDN or reverse proxy can answer thousands of identical polls with one.
  */
 @Path("poll")
 @ApplicationScoped
@@ -86,11 +96,16 @@ public class PollResource {
     @Inject
     CableMetrics metrics;
 
+    @Inject
+    @ConfigProperty(name = "cable.poll.public-max-age")
+    Duration publicMaxAge;
+
     private final AtomicInteger waiting = new AtomicInteger();
 
     @PostConstruct
     void registerGauges() {
         metrics.waitingPolls(waiting::get);
+        metrics.trackedChannels(heads::trackedChannels);
     }
 
     /** A parsed poll request. */
@@ -105,7 +120,8 @@ public class PollResource {
         try {
             Request request = parse(JsonBodies.readObject(body));
             Answer answer = answer(request.cursors());
-            if (answer.empty() && request.waitMillis() > 0 && waiting.get() < maxWaiting) {
+            if (answer.empty() && request.waitMillis() > 0 && waiting.get() < maxWaiting
+                    && heads.canTrack(request.cursors().keySet())) {
                 park(request, response, System.currentTimeMillis() + request.waitMillis());
             } else {
                 metrics.polled(Duration.ofNanos(System.nanoTime() - started), answer.empty());
@@ -114,6 +130,72 @@ public class PollResource {
         } catch (RuntimeException e) {
             response.resume(e);
         }
+    }
+
+    /**
+     * The cacheable poll of one public channel. Its answer depends only on the URL and on the
+     * channel's head, so the head (with the page's flags) is the entity tag: a client or cache that
+     * sends {@code If-None-Match} with the tag of an at-head answer gets 304 from this node's memory,
+     * without a backend round trip. A cached answer may be stale by {@code max-age}: an event
+     * arrives that much later, never lost, because the cursor a stale answer gives is never ahead.
+     */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pollPublic(@QueryParam("channel") String channel, @QueryParam("after") String after,
+                               @HeaderParam("If-None-Match") String ifNoneMatch) {
+        long started = System.nanoTime();
+        if (channel == null || channel.isEmpty()) {
+            throw new CableException("GET /cable/poll needs ?channel=<a public channel>&after=<the last id seen>; "
+                    + "to poll several or private channels use POST /cable/poll");
+        }
+        CableNames.requireChannel(channel);
+        if (!access.isCacheable(channel)) {
+            throw Refusal.forbidden("channel '" + channel + "' is not public (cable.public-channels): "
+                    + "poll it with POST /cable/poll");
+        }
+        Long cursor = after == null ? null : JsonBodies.cursor(channel, publicCursor(after));
+        MessagePage page = cursor != null && heads.known(channel) == cursor
+                ? MessagePage.empty(cursor)
+                : page(channel, cursor);
+        EntityTag tag = new EntityTag(page.lastId() + (page.more() ? "m" : "") + (page.reset() ? "r" : ""), true);
+        CacheControl cache = new CacheControl();
+        cache.setMaxAge((int) publicMaxAge.toSeconds());
+        cache.setPrivate(false);
+        cache.setNoTransform(false);
+        boolean empty = page.isEmpty() && !page.reset() && !page.more();
+        metrics.polled(Duration.ofNanos(System.nanoTime() - started), empty);
+        if (ifNoneMatch != null && matches(ifNoneMatch, tag)) {
+            return Response.notModified(tag).cacheControl(cache).build();
+        }
+        String body = JSON.createObjectBuilder()
+                .add("channels", JSON.createObjectBuilder().add(channel, toJson(page))).build().toString();
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).tag(tag).cacheControl(cache).build();
+    }
+
+    /** {@code after} as the JSON value the POST form would carry, so both forms refuse the same cursors. */
+    private static JsonValue publicCursor(String after) {
+        try {
+            return JSON.createValue(new java.math.BigDecimal(after));
+        } catch (NumberFormatException e) {
+            return JSON.createValue(after);
+        }
+    }
+
+    /** {@code If-None-Match}: a list of tags or {@code *}; weak comparison (RFC 9110 13.1.2). */
+    private static boolean matches(String ifNoneMatch, EntityTag tag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String value = candidate.strip();
+            if (value.equals("*")) {
+                return true;
+            }
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals("\"" + tag.getValue() + "\"")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Request parse(JsonObject request) {

@@ -17,7 +17,7 @@ import java.util.Optional;
 @Priority(1)
 public class HeaderIdentity implements PresenceIdentity {
 
-    static final String HEADER = "X-Test-User";
+    public static final String HEADER = "X-Test-User";
 
     @Inject
     HttpServletRequest request;

@@ -1,5 +1,6 @@
-package dev.cable.rest;
+package dev.cable.edge;
 
+import dev.cable.rest.HeaderIdentity;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A seeded generator of hostile requests for {@link FuzzIT}. Case {@code i} depends only on the seed
+ * A seeded generator of hostile requests for {@link FuzzRunner}. Case {@code i} depends only on the seed
  * and {@code i}, so any failure is reproduced by the seed and the case number.
  *
  * <p>Every case carries the verdict of an oracle written from docs/protocol.md, not from the server
@@ -413,6 +414,9 @@ final class FuzzCases {
             presence(r, c, unique, "leave");
         } else if (pickEndpoint < 93) {
             users(r, c, unique);
+            return c;
+        } else if (pickEndpoint < 96) {
+            getPoll(r, c, unique);
             return c;
         } else {
             wrongMethodOrPath(r, c);
@@ -944,6 +948,66 @@ final class FuzzCases {
         c.path = "cable/presence/users" + query;
     }
 
+    /** GET /cable/poll?channel=...&after=... (the fuzz deployment makes news:* public). */
+    private void getPoll(Random r, Case c, String unique) {
+        c.endpoint = "get-poll";
+        c.family = "get-poll";
+        c.method = "GET";
+        int k = r.nextInt(100);
+        StringBuilder query = new StringBuilder();
+        String name = null;
+        if (k < 6) {
+            c.reject("no channel parameter");
+            query.append(one(r, "", "?", "?after=0", "?chan=news:x&after=1"));
+        } else if (k < 12) {
+            c.either("invalid UTF-8 in the query string (its decoding is the container's)");
+            query.append("?channel=").append(percent("news:" + unique, r))
+                    .append(one(r, "%FF", "%ED%A0%80", "%C0%80", "%E2%82", "%80"));
+        } else {
+            name = k < 60 ? "news:" + unique : k < 80 ? "news:" + name(r, unique) : name(r, unique);
+            if (name.length() > 257) {
+                name = name.substring(0, 257); // URLs of tens of KB meet the container's request-line limit
+            }
+            String problem = nameProblem(name);
+            if (hasLoneSurrogate(name)) {
+                c.either("a lone surrogate in the query string (not encodable as UTF-8)");
+            } else if (problem != null) {
+                c.reject(problem);
+            } else if (name.indexOf(0x7F) >= 0) {
+                c.either("DEL in a channel name");
+            } else if (isPrivate(name) || !name.startsWith("news:")) {
+                c.reject("channel not public (cable.public-channels=news:*)");
+            }
+            query.append("?channel=").append(percent(name, r));
+        }
+        Long cursor = null;
+        int a = r.nextInt(100);
+        if (a < 30) {
+            // no cursor: from now
+        } else if (a < 60) {
+            cursor = a < 45 ? 0L : (long) (r.nextDouble() * 9_007_199_254_740_991L);
+            query.append(query.isEmpty() ? "?" : "&").append("after=").append(cursor);
+        } else if (a < 70) {
+            c.either("an integer-valued cursor written as -0, 1.0, 1e3 or 0e0 (JSON has no integer type)");
+            String written = one(r, "-0", "1.0", "1e3", "0e0");
+            cursor = (long) Double.parseDouble(written);
+            query.append(query.isEmpty() ? "?" : "&").append("after=").append(written);
+        } else {
+            c.reject("a cursor that is not an integer from 0 to 2^53-1");
+            query.append(query.isEmpty() ? "?" : "&").append("after=").append(percent(one(r, "-1", "1.5", "abc", "",
+                    "9007199254740992", "0x10", " 1", "1 ", "NaN", "Infinity", "1e400", "9".repeat(400), "null",
+                    "'1'", "1;DROP TABLE cable_messages", "[1]"), r));
+        }
+        if (r.nextInt(10) == 0) {
+            // tags that match no answer: the poll is answered in full
+            c.headers.put("If-None-Match", one(r, "\"nope\"", "W/\"x\"", "W/", ",,,", "\"\""));
+        }
+        if (name != null && c.expect != Expect.REJECT) {
+            c.polled.put(name, cursor);
+        }
+        c.path = "cable/poll" + query;
+    }
+
     /** Percent-encodes UTF-8 (lone surrogates as their three CESU-8 bytes), sometimes also safe ASCII. */
     static String percent(String s, Random r) {
         StringBuilder sb = new StringBuilder();
@@ -980,6 +1044,7 @@ final class FuzzCases {
                     "cable/presence/leave", "cable/presence/users?channel=a");
             c.path = path;
             c.method = path.startsWith("cable/presence/users") ? one(r, "POST", "PUT", "DELETE", "PATCH")
+                    : path.equals("cable/poll") ? one(r, "PUT", "DELETE", "PATCH") // GET is the public form
                     : one(r, "GET", "PUT", "DELETE", "PATCH");
             c.exactStatus = 405;
         } else {
