@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  * emit       --url U --prefix P --threads 8 --channels 1 --count N --batch 0 [--chunk N] [--budget S]
  * empty-body --url U --prefix P --channels 10        prints a poll body with every cursor at its head
  * msgs-body  --url U --channel C --behind 10         prints a poll body 10 messages behind the head
+ * distinct-bodies --url U --prefix P --channels N --behind 10 --out F
+ *                                                     writes N poll bodies to F, one per line, each for
+ *                                                     its own channel P:i, 10 messages behind its head
  * e2e        --url U --mode short|long --clients N --duration S [--channels 10] [--interval 3] [--ramp-rate 500]
  *            [--wait 25] [--token T] [--prefix P] [--pid PID --jcmd PATH]
  * idle       --url U --clients N --duration S --counter 'shell command printing a number'
@@ -70,6 +73,7 @@ public class CableBench {
             case "emit" -> emit(o);
             case "empty-body" -> emptyBody(o);
             case "msgs-body" -> msgsBody(o);
+            case "distinct-bodies" -> distinctBodies(o);
             case "e2e" -> e2e(o);
             case "idle" -> idle(o);
             default -> usage("unknown command " + args[0]);
@@ -163,6 +167,43 @@ public class CableBench {
         }
         out("body", Json.write(Map.of("channels", cursors)));
         out("answer_bytes", Json.write(Map.of("channels", Map.of(channel, page))).length());
+    }
+
+    /**
+     * One poll body per channel, each {@code --behind} messages behind that channel's head (checked
+     * on a sample), one per line: wrk sends them in turn, so polls do not ask the same question.
+     */
+    static void distinctBodies(Map<String, String> o) throws Exception {
+        String url = required(o, "url");
+        String prefix = required(o, "prefix");
+        int channels = int0(o, "channels", 1000);
+        int behind = int0(o, "behind", 10);
+        java.nio.file.Path file = java.nio.file.Path.of(required(o, "out"));
+        HttpClient http = client(null);
+        List<String> lines = new ArrayList<>();
+        for (int from = 0; from < channels; from += 50) {
+            Map<String, Object> cursors = new LinkedHashMap<>();
+            for (int i = from; i < Math.min(channels, from + 50); i++) {
+                cursors.put(prefix + ":" + i, null);
+            }
+            Map<?, ?> heads = pollOnce(http, url, cursors);
+            for (String channel : cursors.keySet()) {
+                long head = ((Number) ((Map<?, ?>) heads.get(channel)).get("lastId")).longValue();
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put(channel, head - behind);
+                if (lines.size() % 97 == 0) {
+                    Map<?, ?> page = (Map<?, ?>) pollOnce(http, url, one).get(channel);
+                    int got = ((List<?>) page.get("messages")).size();
+                    if (got != behind || truthy(page.get("more")) || truthy(page.get("reset"))) {
+                        fail("a poll " + behind + " behind the head of " + channel + " carried " + got
+                                + " messages (emit at least " + behind + " per channel first)");
+                    }
+                }
+                lines.add(Json.write(Map.of("channels", one)));
+            }
+        }
+        java.nio.file.Files.write(file, lines);
+        out("bodies", lines.size());
     }
 
     static Map<?, ?> pollOnce(HttpClient http, String url, Map<String, Object> cursors) throws Exception {

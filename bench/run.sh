@@ -57,6 +57,7 @@ fi
 : "${BENCH_FILL_CHUNK:=50000}"          # events per POST /cable/bench/emit while filling
 : "${BENCH_FILL_BUDGET:=1800}"           # seconds; the fill stops (and says so) after this
 : "${BENCH_IDLE_CLIENTS:=1000}"
+: "${BENCH_DISTINCT_CHANNELS:=$((QUICK ? 1000 : 4000))}"  # C's second row: one channel per poll body
 : "${BENCH_HEAP:=1g}"
 # Server settings for measuring: no per-address rate limit (every load client is 127.0.0.1), room
 # for more parked long polls than the largest client count, and no cleanup timer (once a minute it
@@ -421,6 +422,12 @@ prepare() {
   [ -n "$(kv body <<<"$out")" ] || die "could not prepare the 10-message body: $(kv error <<<"$out")"
   kv body <<<"$out" >"$RUN/body-msgs.json"
   kv answer_bytes <<<"$out" >"$RUN/msgs-answer-bytes"
+  log "preparing channels: distinct:0..$((BENCH_DISTINCT_CHANNELS - 1)) (12 events each)"
+  client 900 emit --prefix distinct --threads 8 --channels "$BENCH_DISTINCT_CHANNELS" \
+    --count "$((BENCH_DISTINCT_CHANNELS * 12))" >/dev/null
+  out=$(client 300 distinct-bodies --prefix distinct --channels "$BENCH_DISTINCT_CHANNELS" --behind 10 \
+          --out "$RUN/body-distinct.json") || true
+  [ "$(kv bodies <<<"$out")" = "$BENCH_DISTINCT_CHANNELS" ] || die "could not prepare the distinct bodies: $out"
 }
 
 warmup() {
@@ -495,19 +502,30 @@ EOF
 scenario_c() {
   local conns=${BENCH_CONNECTIONS%% *}
   log "C: polls returning 10 messages vs baseline, $conns connections"
-  local row r
+  local row r row2 r2
   row=$(pairs "C-c$conns" "$conns" /cable/poll "$RUN/body-msgs.json")
   r=$(cat "$RUN/ratio-C-c$conns")
+  log "C: polls returning 10 messages, each of $BENCH_DISTINCT_CHANNELS channels in turn, $conns connections"
+  row2=$(pairs "C2-c$conns" "$conns" /cable/poll "$RUN/body-distinct.json")
+  r2=$(cat "$RUN/ratio-C2-c$conns")
   section <<EOF
 
 #### C. Polls answering 10 messages vs baseline
 
-One channel, cursor 10 behind its head: every answer carries exactly 10 messages, \`more: false\` ($(cat "$RUN/msgs-answer-bytes") bytes of JSON); the baseline gets the same request body. Each poll reads the store (the cursor is not the head).
+Every answer carries exactly 10 messages, \`more: false\` ($(cat "$RUN/msgs-answer-bytes") bytes of JSON for one channel); the baseline gets the same request bodies. The cursor is not the head, so the node cannot answer from memory.
+
+*Same question* (first table): one channel, every poll 10 behind its head — readers of one channel that are all one event behind, the fan-out case. Polls asking what another poll is asking at the same time share its store read and its rendered JSON (\`SharedReads\`, up to 100 ms).
 
 $PAIRS_HEADER
 $row
+
+*Every poll its own read* (second table): $BENCH_DISTINCT_CHANNELS channels with 12 events each, one poll body per channel, sent in turn (each wrk thread from its own offset), so a question comes back only after $BENCH_DISTINCT_CHANNELS requests — too late to share: every poll reads the store.
+
+$PAIRS_HEADER
+$row2
 EOF
-  target "Polls with 10 messages ≥ 50 % of baseline (C)" "$(calc %.0f "$r * 100") %" "$(verdict "$r" '>=' 0.5)"
+  target "Polls with 10 messages ≥ 50 % of baseline (C, same question)" "$(calc %.0f "$r * 100") %" "$(verdict "$r" '>=' 0.5)"
+  target "Polls with 10 messages ≥ 50 % of baseline (C, every poll its own read)" "$(calc %.0f "$r2 * 100") %" "$(verdict "$r2" '>=' 0.5)"
 }
 
 scenario_d() {

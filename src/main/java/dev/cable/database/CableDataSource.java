@@ -2,6 +2,7 @@ package dev.cable.database;
 
 import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
 
 /**
  * Declares the datasource the database driver uses. Class and URL come from MicroProfile Config
@@ -9,11 +10,17 @@ import jakarta.enterprise.context.ApplicationScoped;
  * inside Payara Micro), so switching to MariaDB or PostgreSQL is a matter of environment variables.
  * Credentials go in the URL ({@code ?user=..&password=..}): Payara passes an unset or empty
  * {@code ${MPCONFIG=...}} attribute on literally, which breaks a password-less login.
+ *
+ * <p>Read committed on every database (PostgreSQL's and H2's default; MariaDB's is repeatable
+ * read): the id design needs only row locks, and repeatable read's gap locks made two idempotent
+ * emits on different channels deadlock on MariaDB (a locking read of an absent
+ * {@code cable_idempotency} key locks the gap beside it), which a client saw as a 503.
  */
 @DataSourceDefinition(
         name = CableDataSource.JNDI_NAME,
         className = "${MPCONFIG=cable.datasource.class}",
         url = "${MPCONFIG=cable.datasource.url}",
+        isolationLevel = Connection.TRANSACTION_READ_COMMITTED,
         minPoolSize = 2,
         maxPoolSize = 32)
 @ApplicationScoped

@@ -95,14 +95,14 @@ public class DatabasePresenceStore {
         if (em.find(ChannelRow.class, channel, LockModeType.PESSIMISTIC_WRITE) == null) {
             throw new IllegalStateException("channel row missing for " + channel);
         }
-        // Expired sessions are removed one by one by primary key: a range DELETE on expires_at would
-        // take gap locks across all channels on MariaDB (repeatable read) and deadlock with joins
-        // on other channels.
-        for (PresenceSessionRow session : em.createQuery("select s from PresenceSessionRow s where s.channel = :c",
-                PresenceSessionRow.class).setParameter("c", channel).getResultList()) {
-            if (!session.expiresAt().isAfter(now)) {
-                em.remove(session);
-            }
+        // Expired sessions are found with a plain (non-locking) read and removed one by one by primary
+        // key: a range DELETE on expires_at would take gap locks across all channels on MariaDB
+        // (repeatable read) and deadlock with joins on other channels. The channel row lock above
+        // keeps other changes of this channel out meanwhile.
+        for (PresenceSessionRow expired : em.createQuery("select s from PresenceSessionRow s "
+                        + "where s.channel = :c and s.expiresAt <= :now", PresenceSessionRow.class)
+                .setParameter("c", channel).setParameter("now", now).getResultList()) {
+            em.remove(expired);
         }
         operation.accept(now);
         em.flush();

@@ -102,6 +102,9 @@ public class PollResource {
 
     private final AtomicInteger waiting = new AtomicInteger();
 
+    /** 100 ms: long enough for a burst of wake-ups, short enough that a trim shows at once. */
+    private final SharedReads sharedReads = new SharedReads(TimeUnit.MILLISECONDS.toNanos(100));
+
     @PostConstruct
     void registerGauges() {
         metrics.waitingPolls(waiting::get);
@@ -154,9 +157,8 @@ public class PollResource {
                     + "poll it with POST /cable/poll");
         }
         Long cursor = after == null ? null : JsonBodies.cursor(channel, publicCursor(after));
-        MessagePage page = cursor != null && heads.known(channel) == cursor
-                ? MessagePage.empty(cursor)
-                : page(channel, cursor);
+        SharedReads.Rendered rendered = page(channel, cursor);
+        MessagePage page = rendered.page();
         EntityTag tag = new EntityTag(page.lastId() + (page.more() ? "m" : "") + (page.reset() ? "r" : ""), true);
         CacheControl cache = new CacheControl();
         cache.setMaxAge((int) publicMaxAge.toSeconds());
@@ -168,7 +170,7 @@ public class PollResource {
             return Response.notModified(tag).cacheControl(cache).build();
         }
         String body = JSON.createObjectBuilder()
-                .add("channels", JSON.createObjectBuilder().add(channel, toJson(page))).build().toString();
+                .add("channels", JSON.createObjectBuilder().add(channel, rendered.json())).build().toString();
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).tag(tag).cacheControl(cache).build();
     }
 
@@ -266,27 +268,39 @@ public class PollResource {
         JsonObjectBuilder channels = JSON.createObjectBuilder();
         boolean empty = true;
         for (Map.Entry<String, Long> entry : cursors.entrySet()) {
-            MessagePage page = page(entry.getKey(), entry.getValue());
+            SharedReads.Rendered rendered = page(entry.getKey(), entry.getValue());
+            MessagePage page = rendered.page();
             empty &= page.isEmpty() && !page.reset() && !page.more();
-            channels.add(entry.getKey(), toJson(page));
+            channels.add(entry.getKey(), rendered.json());
         }
         return new Answer(JSON.createObjectBuilder().add("channels", channels).build().toString(), empty);
     }
 
-    /** From memory when the cursor is at the known head; otherwise from the store, learning its head. */
-    private MessagePage page(String channel, Long cursor) {
+    /**
+     * From memory when the cursor is at the known head; otherwise from the store, learning its head.
+     * Reads behind a known head are shared between the polls asking the same thing at once
+     * ({@link SharedReads}).
+     */
+    private SharedReads.Rendered page(String channel, Long cursor) {
         long known = heads.known(channel);
         if (cursor == null) {
             if (known >= 0) {
-                return MessagePage.empty(known);
+                return rendered(MessagePage.empty(known));
             }
             long head = cable.lastId(channel);
             heads.observe(channel, head);
-            return MessagePage.empty(head);
+            return rendered(MessagePage.empty(head));
         }
         if (known >= 0 && cursor == known) {
-            return MessagePage.empty(cursor);
+            return rendered(MessagePage.empty(cursor));
         }
+        if (known < 0) {
+            return rendered(read(channel, cursor)); // not tracked (or the store failed): nothing to share
+        }
+        return sharedReads.get(new SharedReads.Key(channel, cursor, known), () -> rendered(read(channel, cursor)));
+    }
+
+    private MessagePage read(String channel, long cursor) {
         MessagePage page;
         try {
             page = cable.getMessages(channel, cursor);
@@ -298,6 +312,10 @@ public class PollResource {
             heads.observe(channel, page.lastId());
         }
         return page;
+    }
+
+    private static SharedReads.Rendered rendered(MessagePage page) {
+        return new SharedReads.Rendered(page, toJson(page));
     }
 
     /** Waits for a head to move; answers then (or at the deadline) from a managed thread. */

@@ -303,7 +303,10 @@ public class HttpEndpointsIT {
         assertRejected(415, send(HttpRequest.newBuilder(base.resolve("cable/poll"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("channels=a")).build()));
-        assertRejected(405, send(HttpRequest.newBuilder(base.resolve("cable/poll")).GET().build()));
+        assertRejected(405, send(HttpRequest.newBuilder(base.resolve("cable/poll")).PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build()));
+        // GET is the cacheable form for public channels: without a channel it is a 400, not a 405
+        assertRejected(400, send(HttpRequest.newBuilder(base.resolve("cable/poll")).GET().build()));
         assertRejected(404, send(HttpRequest.newBuilder(base.resolve("cable/nothing-here")).GET().build()));
     }
 
