@@ -104,6 +104,13 @@ export interface SubscribeOptions {
    * every poll of the channel and with its presence requests.
    */
   token?: string;
+  /**
+   * Poll this public channel (named by `cable.public-channels` on the server) with the GET form
+   * `GET {endpoint}?channel=..&after=..`, which a CDN or reverse proxy can answer from its cache.
+   * GET polls have no wait: a poll cycle that includes a cacheable channel is a short poll. Ignored
+   * for a channel with a token (a private channel is never public).
+   */
+  cacheable?: boolean;
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';

@@ -132,6 +132,12 @@
     return Number.isNaN(date) ? null : Math.max(0, date - now);
   }
 
+  /** The GET form of the poll for one public channel: cursor in the URL, so caches can share it. */
+  function cacheableUrl(endpoint, channel, cursor) {
+    return endpoint + (endpoint.includes('?') ? '&' : '?') + 'channel=' + encodeURIComponent(channel)
+      + (cursor === null || cursor === undefined ? '' : '&after=' + cursor);
+  }
+
   function chunks(list, size) {
     const out = [];
     for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -634,7 +640,11 @@
       const channels = [...this._cursors.keys()];
       if (channels.length === 0) return; // idle until something subscribes
       const sent = Object.fromEntries(this._cursors);
-      const long = this._opts.longPoll && this._client._anyTabVisible();
+      // Cacheable channels (subscribe(..., {cacheable: true})) go one by one with the GET form, which
+      // a CDN or proxy can answer from its cache; it has no wait, so such a cycle is a short poll.
+      const cacheable = channels.filter((name) => this._client._isCacheable(name));
+      const posted = channels.filter((name) => !this._client._isCacheable(name));
+      const long = this._opts.longPoll && cacheable.length === 0 && this._client._anyTabVisible();
       const request = {
         controller: this._env.AbortController ? new this._env.AbortController() : null,
         long,
@@ -646,15 +656,19 @@
       const started = this._env.now();
       let answers;
       try {
-        answers = await Promise.all(chunks(channels, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
-          const body = { channels: {} };
-          for (const name of names) body.channels[name] = sent[name];
-          const tokens = this._client._tokensFor(names);
-          if (tokens) body.tokens = tokens;
-          if (long) body.wait = LONG_POLL_WAIT_S;
-          return this._http.send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
-            this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
-        }));
+        answers = await Promise.all([
+          ...chunks(posted, Math.max(1, this._opts.maxChannelsPerPoll)).map((names) => {
+            const body = { channels: {} };
+            for (const name of names) body.channels[name] = sent[name];
+            const tokens = this._client._tokensFor(names);
+            if (tokens) body.tokens = tokens;
+            if (long) body.wait = LONG_POLL_WAIT_S;
+            return this._http.send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
+              this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
+          }),
+          ...cacheable.map((name) => this._http.send(cacheableUrl(this._opts.endpoint, name, sent[name]),
+            { method: 'GET' }, this._opts.timeout, request.controller)),
+        ]);
       } catch (error) {
         if (request.dropped) return;
         this._request = null;
@@ -850,7 +864,7 @@
           const wasVisible = this.anyTabVisible();
           this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
           this._postState();
-          client._announced(msg.channels || {}, wasVisible, msg.tokens);
+          client._announced(msg.channels || {}, wasVisible, msg.tokens, msg.cacheable);
           return;
         }
         case 'bye':
@@ -1052,6 +1066,8 @@
     constructor(options) {
       /** Channel tokens for private channels (docs/protocol.md), from subscribe(..., {token}). */
       this._tokens = new Map();
+      /** Public channels to poll with the cacheable GET form, from subscribe(..., {cacheable: true}). */
+      this._cacheable = new Set();
       options = options || {};
       const env = resolveEnv(options.env);
       this._env = env;
@@ -1128,9 +1144,11 @@
      * Subscribes to a channel.
      * @param {string} channel
      * @param {Object<string, Function>} [handlers] {eventName: fn(payload, message)}
-     * @param {{lastId?: number, history?: boolean, token?: string}} [opts] start after lastId, or
-     *   (history) from the oldest retained event; by default from now. `token`: the channel token a
-     *   private channel needs (issued by server code), sent with polls and presence requests
+     * @param {{lastId?: number, history?: boolean, token?: string, cacheable?: boolean}} [opts] start
+     *   after lastId, or (history) from the oldest retained event; by default from now. `token`: the
+     *   channel token a private channel needs (issued by server code), sent with polls and presence
+     *   requests. `cacheable`: poll this public channel (cable.public-channels on the server) with the
+     *   GET form a CDN or reverse proxy can cache; cycles that include one are short polls
      * @returns {Subscription}
      */
     subscribe(channel, handlers, opts) {
@@ -1147,6 +1165,7 @@
         cursor = 0;
       }
       if (opts.token !== undefined && opts.token !== null) this._tokens.set(channel, String(opts.token));
+      if (opts.cacheable === true) this._cacheable.add(channel);
       const sub = new Subscription(this, channel, cursor);
       for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
       this._dispatcher.add(sub);
@@ -1203,11 +1222,19 @@
     _announce() {
       if (!this._tabs.isFollower || this._closed || this._suspended) return;
       const channels = Object.fromEntries(this._dispatcher.cursors());
-      this._post({ type: 'announce', channels, tokens: Object.fromEntries(this._tokens), visible: this._watcher.visible() });
+      this._post({
+        type: 'announce', channels, tokens: Object.fromEntries(this._tokens), cacheable: [...this._cacheable],
+        visible: this._watcher.visible(),
+      });
     }
 
     _post(message) {
       this._tabs.post(message);
+    }
+
+    /** Poll this channel with the cacheable GET form? Never one with a token: that is private. */
+    _isCacheable(channel) {
+      return this._cacheable.has(channel) && !this._tokens.has(channel);
     }
 
     /** The tokens of these channels as {channel: token}, or null if none has one. */
@@ -1219,10 +1246,13 @@
       return tokens;
     }
 
-    /** Leader, TabLink: a follower announced `channels` ({name: cursor}) and their tokens. */
-    _announced(channels, wasVisible, tokens) {
+    /** Leader, TabLink: a follower announced `channels` ({name: cursor}), their tokens, which are cacheable. */
+    _announced(channels, wasVisible, tokens, cacheable) {
       for (const [channel, token] of Object.entries(tokens || {})) {
         if (typeof token === 'string') this._tokens.set(channel, token);
+      }
+      for (const channel of Array.isArray(cacheable) ? cacheable : []) {
+        if (typeof channel === 'string') this._cacheable.add(channel);
       }
       let changed = false;
       for (const [channel, cursor] of Object.entries(channels)) {

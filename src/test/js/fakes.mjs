@@ -94,7 +94,7 @@ export function createFetch(route, clock) {
     });
   };
   fetch.calls = calls;
-  fetch.polls = () => calls.filter((c) => c.url.endsWith('/poll'));
+  fetch.polls = () => calls.filter((c) => c.url.split('?')[0].endsWith('/poll'));
   return fetch;
 }
 
@@ -157,10 +157,15 @@ export class FakeServer {
 
   /** A route for createFetch. */
   handle(call) {
-    if (call.url.endsWith('/poll')) {
+    if (call.url.split('?')[0].endsWith('/poll')) {
       if (this.hook) {
         const override = this.hook(call);
         if (override) return override;
+      }
+      if (call.method === 'GET') { // the cacheable form: ?channel=..&after=..
+        const query = new URLSearchParams(call.url.split('?')[1]);
+        const after = query.has('after') ? Number(query.get('after')) : null;
+        return { status: 200, body: { channels: { [query.get('channel')]: this.page(query.get('channel'), after) } } };
       }
       return { status: 200, body: this.poll(call.body) };
     }
