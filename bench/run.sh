@@ -464,6 +464,16 @@ EOF
     local r; r=$(cat "$RUN/ratio-A-c$conns")
     target "Empty polls ≥ 80 % of baseline (A, $conns connections)" "$(calc %.0f "$r * 100") %" "$(verdict "$r" '>=' 0.8)"
   done
+  local first=${BENCH_CONNECTIONS%% *} row
+  log "A: the asynchronous baseline vs baseline, $first connections (diagnostic)"
+  row=$(pairs "A0-c$first" "$first" /cable/bench/baseline-async "$RUN/body-empty.json")
+  section <<EOF
+
+*Diagnostic:* the baseline answered as every poll is answered — suspended with \`@Suspended AsyncResponse\` (which long polling needs) and resumed at once, without any of Cable's work — against the plain baseline. Its ratio is the ceiling of an empty poll's ratio on this runtime.
+
+${PAIRS_HEADER//Poll/Async baseline}
+$row
+EOF
 }
 
 scenario_b() {

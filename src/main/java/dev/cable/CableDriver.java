@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.BiConsumer;
 
 /**
  * Stores a channel's events and reads them back by cursor. Cable ships a database driver (JPA) and
@@ -79,6 +81,21 @@ public interface CableDriver {
             heads.put(channel, state(channel).head());
         }
         return heads;
+    }
+
+    /**
+     * Optional: tells this node at once of messages stored by any node, by calling
+     * {@code onStored(channel, id)} from a thread made by {@code threads} (e.g. from Redis pub/sub),
+     * so a long poll parked here wakes within milliseconds of an emit on another node instead of
+     * within {@code cable.poll.tick}. A notice must come after its message is readable. Best effort:
+     * a notice may be lost (a dropped subscription) or come late; the {@link #heads} refresh of the
+     * next tick still finds the message. The default watches nothing.
+     *
+     * @return stops watching
+     */
+    default AutoCloseable watchHeads(BiConsumer<String, Long> onStored, ThreadFactory threads) {
+        return () -> {
+        };
     }
 
     /**

@@ -12,6 +12,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -57,6 +59,20 @@ public class BenchResource {
     public Response baselinePost(InputStream body) throws java.io.IOException {
         body.readAllBytes();
         return enabled ? Response.ok(BASELINE).build() : notFound();
+    }
+
+    /**
+     * The POST baseline answered the way the poll endpoint answers every poll: suspended
+     * ({@code @Suspended AsyncResponse}, which long polling needs) and resumed at once. Its ratio
+     * to the plain baseline is the ceiling an empty poll can reach on this runtime.
+     */
+    @POST
+    @Path("baseline-async")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public void baselineAsync(InputStream body, @Suspended AsyncResponse response) throws java.io.IOException {
+        body.readAllBytes();
+        response.resume(enabled ? Response.ok(BASELINE).build() : notFound());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cable.CableDriver;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +25,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * batched backend call, so messages stored by other nodes wake this node's long polls and empty
  * polls stay off the backend. Channels nobody polled for five minutes are forgotten. When the
  * store fails, all heads are forgotten so polls reach the store and get their 503. Runs on the
- * managed scheduler rather than an EJB timer, whose minimum interval here is a second.
+ * managed scheduler rather than an EJB timer, whose minimum interval here is a second. Drivers
+ * that can push notices of new messages ({@link CableDriver#watchHeads}, Redis pub/sub) move the
+ * heads in between, so a long poll wakes within milliseconds of an emit on another node; the tick
+ * stays as the guarantee.
  */
 @ApplicationScoped
 public class HeadTicker {
@@ -34,6 +38,9 @@ public class HeadTicker {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ManagedThreadFactory threads;
 
     @Inject
     ChannelHeads heads;
@@ -47,16 +54,25 @@ public class HeadTicker {
 
     private volatile boolean failing;
     private ScheduledFuture<?> task;
+    private AutoCloseable watch;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         long millis = Math.max(20, tick.toMillis());
         task = scheduler.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+        watch = driver.watchHeads(heads::advance, threads);
     }
 
     @PreDestroy
     void stop() {
         if (task != null) {
             task.cancel(false);
+        }
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "Cable could not stop watching heads", e);
+            }
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -57,6 +59,14 @@ public class RedisCableDriver implements CableDriver {
         this.ttlSeconds = Long.toString(Math.max(60, retention.toSeconds()));
     }
 
+    /** Subscribes to the topic every emit script publishes to (see {@link RedisHeadWatcher}). */
+    @Override
+    public AutoCloseable watchHeads(BiConsumer<String, Long> onStored, ThreadFactory threads) {
+        RedisHeadWatcher watcher = new RedisHeadWatcher(redis, keys.headsTopic(), onStored);
+        threads.newThread(watcher).start();
+        return watcher;
+    }
+
     @Override
     public CableMessage emit(String channel, String event, String payload) {
         return emit(channel, event, payload, null);
@@ -70,7 +80,7 @@ public class RedisCableDriver implements CableDriver {
                 : List.of(keys.meta(channel), keys.messages(channel), keys.idempotency(channel, idempotencyKey));
         return redis.run("store an event", jedis -> {
             List<?> result = (List<?>) EMIT.run(jedis, scriptKeys,
-                    List.of(event, payload, maxMessagesPerChannel, ttlSeconds));
+                    List.of(event, payload, maxMessagesPerChannel, ttlSeconds, keys.headsTopic(), channel));
             long id = Long.parseLong((String) result.get(0));
             Instant createdAt = Instant.ofEpochMilli(Long.parseLong((String) result.get(1)));
             return new CableMessage(id, channel, event, payload, createdAt);

@@ -65,6 +65,11 @@ public class RedisConnection {
         }
     }
 
+    /** A connection of its own, outside the pool, for a subscription that holds it for good. */
+    Jedis dedicated() {
+        return new Jedis(URI.create(uri), 2000);
+    }
+
     @PreDestroy
     void close() {
         if (pool != null) {

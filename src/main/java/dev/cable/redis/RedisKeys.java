@@ -46,6 +46,11 @@ final class RedisKeys {
         return prefix + "{" + channel + "}:counts";
     }
 
+    /** The pub/sub channel on which every emit announces "id channel" (not a key: no hash slot). */
+    String headsTopic() {
+        return prefix + "heads";
+    }
+
     /** Set of the channels a user joined (checked against the channels' members when read). */
     String userChannels(String userId) {
         return prefix + "user:{" + userId + "}:channels";

@@ -3,7 +3,8 @@
 -- KEYS[3] (optional) = the idempotency key's string: if it exists the event was stored before, and
 -- its "id\nms" is returned without storing anything.
 -- ARGV[1] = event, ARGV[2] = payload JSON, ARGV[3] = max messages kept (0 = no limit),
--- ARGV[4] = TTL of both keys in seconds.
+-- ARGV[4] = TTL of both keys in seconds, ARGV[5] = the pub/sub channel told "id channel" of every
+-- stored event (other nodes wake their long polls), ARGV[6] = the channel's name.
 -- Ids are kept as strings: Lua 5.1 would print a 16-digit number in exponent form.
 if #KEYS >= 3 then
     local earlier = redis.call('GET', KEYS[3])
@@ -30,4 +31,5 @@ redis.call('EXPIRE', KEYS[2], ARGV[4])
 if #KEYS >= 3 then
     redis.call('SET', KEYS[3], id .. '\n' .. ms, 'EX', ARGV[4])
 end
+redis.call('PUBLISH', ARGV[5], id .. ' ' .. ARGV[6])
 return {id, ms}

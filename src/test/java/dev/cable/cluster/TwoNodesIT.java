@@ -83,12 +83,12 @@ public class TwoNodesIT {
              PayaraNode b = PayaraNode.start(store + "-b", shared)) {
             a.awaitReady(240);
             b.awaitReady(240);
-            anEventEmittedOnOneNodeWakesALongPollOnTheOther(a.base(), b.base());
+            anEventEmittedOnOneNodeWakesALongPollOnTheOther(store, a.base(), b.base());
             publishersAndPollersOnBothNodesSeeEveryEventOnceInOrder(a.base(), b.base());
         }
     }
 
-    private void anEventEmittedOnOneNodeWakesALongPollOnTheOther(URI a, URI b) throws Exception {
+    private void anEventEmittedOnOneNodeWakesALongPollOnTheOther(String store, URI a, URI b) throws Exception {
         String channel = "nodes:wake:" + UUID.randomUUID();
         long cursor = poll(b, channel, null, 0).getJsonNumber("lastId").longValue();
         List<Long> latencies = new ArrayList<>();
@@ -111,9 +111,14 @@ public class TwoNodesIT {
             cursor = page.getJsonNumber("lastId").longValue();
         }
         Collections.sort(latencies);
-        System.out.println("TWO-NODES wake latency A->B (ms, sorted): " + latencies);
+        System.out.println("TWO-NODES " + store + " wake latency A->B (ms, sorted): " + latencies);
         // a tick is 200 ms; the median proves the wake-up path, the bound tolerates a busy 2-core machine
         assertTrue(latencies.get(latencies.size() / 2) < 1000, "woken within about a tick, was " + latencies);
+        if (store.equals("redis")) {
+            // Redis pushes a notice of every emit (pub/sub): B wakes without waiting for its next tick,
+            // whose wake-ups have a median of about 200 ms here
+            assertTrue(latencies.get(latencies.size() / 2) < 100, "woken by the pub/sub notice, was " + latencies);
+        }
         assertTrue(latencies.get(latencies.size() - 1) < 10_000, "never lost, was " + latencies);
     }
 
