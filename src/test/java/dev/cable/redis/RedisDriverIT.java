@@ -1,11 +1,9 @@
 package dev.cable.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cable.CableDeployment;
 import dev.cable.InContainerSuite;
-import dev.cable.internal.ChannelHeads;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
@@ -72,38 +70,6 @@ public class RedisDriverIT extends InContainerSuite {
         cable().to(channel).emit("e", "after");
         Thread.sleep(300);
         assertEquals(before, notices.size(), "nothing after the watch was closed");
-    }
-
-    @Inject
-    ChannelHeads heads;
-
-    /**
-     * While the pub/sub notices flow, the node reads heads from Redis only every
-     * cable.poll.repair-interval (2 s), not every 200 ms tick: a tracked channel costs about one
-     * HGET per 2 s instead of five per second.
-     */
-    @Test
-    public void whileNoticesFlowHeadsAreReadFromRedisOnlyEveryRepairInterval() throws Exception {
-        String channel = "repair:" + UUID.randomUUID();
-        heads.observe(channel, cable().to(channel).emit("e", 1).id()); // tracked, as a poll makes it
-        Thread.sleep(500);
-        long before = hgetCalls();
-        Thread.sleep(3000);
-        long reads = hgetCalls() - before;
-        int tracked = Math.max(1, heads.trackedChannels());
-        assertTrue(reads <= 2L * tracked, reads + " HGETs in 3 s for " + tracked
-                + " tracked channel(s): the store was read more often than every 2 s");
-    }
-
-    private long hgetCalls() {
-        try (Jedis jedis = new Jedis(URI.create(uri))) {
-            for (String line : jedis.info("commandstats").split("\r?\n")) {
-                if (line.startsWith("cmdstat_hget:")) {
-                    return Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
-                }
-            }
-            return 0;
-        }
     }
 
     @Override
