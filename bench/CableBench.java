@@ -84,7 +84,7 @@ public class CableBench {
 
     // ---------------------------------------------------------------- emit (bench/emit driver)
 
-    /** Runs POST /cable/bench/emit in chunks of at most --chunk events until --count or --budget. */
+    /** Runs POST /bench/emit in chunks of at most --chunk events until --count or --budget. */
     static void emit(Map<String, String> o) throws Exception {
         String url = required(o, "url");
         long count = Long.parseLong(o.getOrDefault("count", "10000"));
@@ -99,10 +99,10 @@ public class CableBench {
             String body = "{\"prefix\":" + quote(o.getOrDefault("prefix", "bench")) + ",\"threads\":"
                     + int0(o, "threads", 8) + ",\"channels\":" + int0(o, "channels", 1) + ",\"count\":" + n
                     + ",\"batch\":" + int0(o, "batch", 0) + "}";
-            HttpResponse<String> r = http.send(request(url + "/cable/bench/emit", body, Duration.ofSeconds(1800)),
+            HttpResponse<String> r = http.send(request(url + "/bench/emit", body, Duration.ofSeconds(1800)),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                fail("POST /cable/bench/emit answered " + r.statusCode() + ": " + r.body());
+                fail("POST /bench/emit answered " + r.statusCode() + ": " + r.body());
             }
             Map<?, ?> answer = (Map<?, ?>) Json.parse(r.body());
             done += ((Number) answer.get("events")).longValue();

@@ -54,7 +54,7 @@ fi
 : "${BENCH_WRK_THREADS:=2}"
 : "${BENCH_CONNECTIONS:=64 512}"         # wrk connections for scenarios A and B (C uses the first)
 : "${BENCH_BATCH_COUNT:=$((BENCH_EMIT_COUNT * (QUICK ? 4 : 10)))}"  # batched emits are far cheaper: more events
-: "${BENCH_FILL_CHUNK:=50000}"          # events per POST /cable/bench/emit while filling
+: "${BENCH_FILL_CHUNK:=50000}"          # events per POST /bench/emit while filling
 : "${BENCH_FILL_BUDGET:=1800}"           # seconds; the fill stops (and says so) after this
 : "${BENCH_IDLE_CLIENTS:=1000}"
 : "${BENCH_DISTINCT_CHANNELS:=$((QUICK ? 1000 : 4000))}"  # C's second row: one channel per poll body
@@ -195,23 +195,24 @@ build() {
     WAR=$BENCH_WAR
     log "using the WAR $WAR (not building)"
   else
-    # built from a private copy of pom.xml and src/main (no tests: a test being edited cannot break
-    # the build), so a concurrent mvn in the working tree cannot replace the WAR under test;
-    # BENCH_REV=<commit> builds that commit instead of the working tree
+    # built from a private copy of the poms, the library's and the bench application's main sources
+    # (no tests: a test being edited cannot break the build), so a concurrent mvn in the working tree
+    # cannot replace the WAR under test; BENCH_REV=<commit> builds that commit instead
+    # (and the other modules' poms: Maven reads every module of the reactor, even with -pl)
+    local sources=(pom.xml cable/pom.xml cable/src/main bench/app demo/pom.xml examples/orders/pom.xml)
     rm -rf "$WORK/build"
-    mkdir -p "$WORK/build/src"
+    mkdir -p "$WORK/build"
     if [ -n "${BENCH_REV:-}" ]; then
-      log "building the WAR of $BENCH_REV (git archive, mvn -q -B -DskipTests package)"
-      (cd "$ROOT" && git archive --format=tar "$BENCH_REV" pom.xml src/main) | tar -x -C "$WORK/build" \
-        || die "cannot read pom.xml and src/main of '$BENCH_REV' from git"
+      log "building the bench WAR of $BENCH_REV (git archive, mvn -q -B -Dmaven.test.skip package)"
+      (cd "$ROOT" && git archive --format=tar "$BENCH_REV" "${sources[@]}") | tar -x -C "$WORK/build" \
+        || die "cannot read ${sources[*]} of '$BENCH_REV' from git (commits before the library split have no bench/app)"
     else
-      log "building the WAR (mvn -q -B -DskipTests package in a copy of pom.xml and src/main)"
-      cp -r "$ROOT/pom.xml" "$WORK/build/"
-      cp -r "$ROOT/src/main" "$WORK/build/src/"
+      log "building the bench WAR (mvn -q -B -Dmaven.test.skip package in a copy of ${sources[*]})"
+      (cd "$ROOT" && tar -c "${sources[@]}" --exclude=target) | tar -x -C "$WORK/build"
     fi
-    (cd "$WORK/build" && mvn -q -B -DskipTests package) >"$WORK/build.log" 2>&1 \
+    (cd "$WORK/build" && mvn -q -B -Dmaven.test.skip=true -pl bench/app -am package) >"$WORK/build.log" 2>&1 \
       || { tail -40 "$WORK/build.log" >&2; die "the build failed (log: $WORK/build.log)"; }
-    WAR=$WORK/build/target/cable.war
+    WAR=$WORK/build/bench/app/target/cable-bench.war
   fi
   if [ ! -f "$PAYARA_JAR" ]; then
     log "fetching Payara Micro $PAYARA_VERSION into ~/.m2"
@@ -289,8 +290,8 @@ start_server() { # backend
   backend_options "$1"
   local extra
   read -r -a extra <<<"$BENCH_SERVER_DEFAULTS $BENCH_SERVER_OPTS"
-  SERVER_OPTIONS="-Xmx$BENCH_HEAP -Dcable.bench.enabled=true -Dcable.publish.token=bench ${BACKEND_OPTIONS[*]} ${extra[*]}"
-  "$SERVER_JAVA" -Xmx"$BENCH_HEAP" -Dcable.bench.enabled=true -Dcable.publish.token=bench "${BACKEND_OPTIONS[@]}" "${extra[@]}" \
+  SERVER_OPTIONS="-Xmx$BENCH_HEAP -Dcable.publish.token=bench ${BACKEND_OPTIONS[*]} ${extra[*]}"
+  "$SERVER_JAVA" -Xmx"$BENCH_HEAP" -Dcable.publish.token=bench "${BACKEND_OPTIONS[@]}" "${extra[@]}" \
     -jar "$PAYARA_JAR" --deploy "$WAR" --contextroot / --port "$port" --nocluster --rootdir "$WORK/payara-root" \
     >"$SERVER_LOG" 2>&1 </dev/null &
   SERVER_PID=$!
@@ -304,11 +305,11 @@ start_server() { # backend
     waited=$((waited + 1))
   done
   local code
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$URL/cable/bench/baseline" || true)
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$URL/bench/baseline" || true)
   if [ "$code" != 200 ]; then
     grep -m 3 -A 3 'SEVERE' "$SERVER_LOG" | cut -c1-400 >&2 || true
     stop_server
-    die "GET /cable/bench/baseline answered '$code': the WAR did not deploy, or ignores cable.bench.enabled (log: $SERVER_LOG)"
+    die "GET /bench/baseline answered '$code': the bench WAR did not deploy (log: $SERVER_LOG)"
   fi
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$URL/health/ready" || true)
   [ "$code" = 200 ] || { stop_server; die "GET /health/ready answered '$code': the backend is not reachable from Cable"; }
@@ -381,11 +382,11 @@ pairs() {
   : >"$RUN/pairs-$label"
   for i in $(seq 1 "$BENCH_RUNS"); do
     if [ $((i % 2)) = 1 ]; then
-      b=$(wrk_run "$label-$i-baseline" "$conns" "$BENCH_WRK_SECONDS" /cable/bench/baseline "$body")
+      b=$(wrk_run "$label-$i-baseline" "$conns" "$BENCH_WRK_SECONDS" /bench/baseline "$body")
       s=$(wrk_run "$label-$i-subject" "$conns" "$BENCH_WRK_SECONDS" "$path" "$body")
     else
       s=$(wrk_run "$label-$i-subject" "$conns" "$BENCH_WRK_SECONDS" "$path" "$body")
-      b=$(wrk_run "$label-$i-baseline" "$conns" "$BENCH_WRK_SECONDS" /cable/bench/baseline "$body")
+      b=$(wrk_run "$label-$i-baseline" "$conns" "$BENCH_WRK_SECONDS" /bench/baseline "$body")
     fi
     echo "$b $s" >>"$RUN/pairs-$label"
     log "  $label run $i: baseline ${b%% *} req/s, subject ${s%% *} req/s"
@@ -436,7 +437,7 @@ warmup() {
   [ "$quarter" -ge 1 ] || quarter=1
   log "warm-up: ${BENCH_WARMUP_SECONDS} s of mixed load (empty polls, baseline, 10-message polls, emits)"
   wrk_run warmup-empty "$conns" "$quarter" /cable/poll "$RUN/body-empty.json" >/dev/null
-  wrk_run warmup-baseline "$conns" "$quarter" /cable/bench/baseline "$RUN/body-empty.json" >/dev/null
+  wrk_run warmup-baseline "$conns" "$quarter" /bench/baseline "$RUN/body-empty.json" >/dev/null
   wrk_run warmup-msgs "$conns" "$quarter" /cable/poll "$RUN/body-msgs.json" >/dev/null
   local started=$SECONDS
   client 600 emit --prefix warmup --threads 8 --channels 100 --count "$((BENCH_EMIT_COUNT / 4))" >/dev/null
@@ -466,7 +467,7 @@ EOF
   done
   local first=${BENCH_CONNECTIONS%% *} row
   log "A: the asynchronous baseline vs baseline, $first connections (diagnostic)"
-  row=$(pairs "A0-c$first" "$first" /cable/bench/baseline-async "$RUN/body-empty.json")
+  row=$(pairs "A0-c$first" "$first" /bench/baseline-async "$RUN/body-empty.json")
   section <<EOF
 
 *Diagnostic:* the baseline answered as every poll is answered — suspended with \`@Suspended AsyncResponse\` (which long polling needs) and resumed at once, without any of Cable's work — against the plain baseline. Its ratio is the ceiling of an empty poll's ratio on this runtime.
@@ -498,7 +499,7 @@ scenario_b() {
 
 #### B. Empty polls after filling the store
 
-Fill: $events events on 1,000 channels \`fill:*\` (8 server threads, POST /cable/bench/emit in chunks of $BENCH_FILL_CHUNK) in **$(calc %.1f "$wall / 1000") s** ($(calc %.0f "$events * 1000 / ($wall > 0 ? $wall : 1)") events/s)$( [ "$complete" = true ] || echo ", **stopped by the ${BENCH_FILL_BUDGET} s budget before $BENCH_FILL_COUNT**").
+Fill: $events events on 1,000 channels \`fill:*\` (8 server threads, POST /bench/emit in chunks of $BENCH_FILL_CHUNK) in **$(calc %.1f "$wall / 1000") s** ($(calc %.0f "$events * 1000 / ($wall > 0 ? $wall : 1)") events/s)$( [ "$complete" = true ] || echo ", **stopped by the ${BENCH_FILL_BUDGET} s budget before $BENCH_FILL_COUNT**").
 
 $PAIRS_HEADER
 $rows
@@ -555,7 +556,7 @@ scenario_d() {
   batch=$(tr ' ' '\n' <<<"$values_batch" | grep . | median)
   section <<EOF
 
-#### D. Emit throughput (server-side loops, POST /cable/bench/emit)
+#### D. Emit throughput (server-side loops, POST /bench/emit)
 
 Median of $BENCH_RUNS run(s); each run's figure in brackets.
 

@@ -1,0 +1,175 @@
+package dev.cable.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cable.CableDeployment;
+import dev.cable.rest.TcpProxy;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo application (the WAR this module builds, on the library as packaged) and cable.js in real
+ * headless Chromium (Debian's chromium and chromedriver) on Payara Micro, with Redis behind a proxy
+ * the test can cut.
+ */
+@ExtendWith(ArquillianExtension.class)
+public class BrowserIT {
+
+    static final String TOKEN = "browser-" + UUID.randomUUID();
+    static TcpProxy redisProxy;
+
+    @ArquillianResource
+    URL deployed;
+
+    private final List<WebDriver> browsers = new ArrayList<>();
+
+    @Deployment(testable = false)
+    public static WebArchive deployment() throws IOException {
+        URI redis = URI.create(System.getProperty("cable.it.redis.uri", "redis://127.0.0.1:6379"));
+        redisProxy = new TcpProxy(redis.getHost(), redis.getPort());
+        Map<String, String> config = new LinkedHashMap<>(CableDeployment.redis("cable-browser-" + System.nanoTime() + ":"));
+        config.put("cable.redis.uri", "redis://127.0.0.1:" + redisProxy.port());
+        config.put("cable.publish.token", TOKEN);
+        return CableDeployment.application(config);
+    }
+
+    private String page(String name) {
+        return "http://127.0.0.1:" + deployed.getPort() + deployed.getPath() + name;
+    }
+
+    private WebDriver browser() throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        Path profile = Files.createTempDirectory("cable-chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1100,760", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        browsers.add(driver);
+        return driver;
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(WebDriver::quit);
+        browsers.clear();
+    }
+
+    private static String text(WebDriver browser, String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private static void waitFor(WebDriver browser, String what, java.util.function.Predicate<WebDriver> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(what).until(condition::test);
+    }
+
+    private static void enterChat(WebDriver browser, String name) {
+        waitFor(browser, "the login form", b -> b.findElement(By.id("login-name")).isDisplayed());
+        browser.findElement(By.id("login-name")).sendKeys(name);
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        waitFor(browser, name + " in the room", b -> b.findElement(By.id("room")).isDisplayed());
+    }
+
+    private static void say(WebDriver browser, String text) {
+        browser.findElement(By.id("message-text")).sendKeys(text);
+        browser.findElement(By.cssSelector("#send-form button")).click();
+    }
+
+    private static boolean shows(WebDriver browser, String text) {
+        return browser.findElements(By.cssSelector("#messages li")).stream().anyMatch(li -> li.getText().contains(text));
+    }
+
+    @Test
+    public void twoUsersInTheChatSeeEachOthersMessagesAndTheOnlineCount() throws Exception {
+        WebDriver alice = browser();
+        WebDriver bob = browser();
+        alice.get(page("chat.html"));
+        bob.get(page("chat.html"));
+        enterChat(alice, "Alice");
+        enterChat(bob, "Bob");
+
+        waitFor(alice, "Alice to see two online", b -> text(b, "online-count").equals("2"));
+        waitFor(bob, "Bob to see two online", b -> text(b, "online-count").equals("2"));
+        say(alice, "Hello from Alice");
+        waitFor(bob, "Bob to see Alice's message", b -> shows(b, "Hello from Alice"));
+        say(bob, "Hi Alice, Bob here");
+        waitFor(alice, "Alice to see Bob's message", b -> shows(b, "Hi Alice, Bob here"));
+        assertTrue(text(alice, "online-list").contains("Bob"));
+        assertEquals("connected", text(alice, "state"));
+
+        File shot = ((ChromeDriver) alice).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of(System.getProperty("cable.it.screenshots", "target"), "chat-two-users.png");
+        Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(Files.size(target) > 10_000, "a real screenshot");
+    }
+
+    @Test
+    public void theDashboardChangesThroughBatchesAndDomUpdates() throws Exception {
+        WebDriver browser = browser();
+        browser.get(page("dashboard.html"));
+        waitFor(browser, "metrics from a batch", b -> text(b, "heap").endsWith("MiB"));
+        waitFor(browser, "uptime set by dom-update", b -> text(b, "uptime").matches("\\d+h \\d+m \\d+s"));
+        String first = text(browser, "uptime");
+        waitFor(browser, "uptime to change", b -> !text(b, "uptime").equals(first));
+        assertTrue(text(browser, "processors").endsWith("CPUs"), "dom-text");
+        assertTrue(Integer.parseInt(text(browser, "threads")) > 0);
+        File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Path.of(System.getProperty("cable.it.screenshots", "target"), "dashboard.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    public void theClientRidesOutA503AndReceivesWhatFollows() throws Exception {
+        WebDriver carol = browser();
+        carol.get(page("chat.html"));
+        enterChat(carol, "Carol");
+        waitFor(carol, "connected", b -> text(b, "state").equals("connected"));
+
+        redisProxy.cut();
+        try {
+            waitFor(carol, "the client to notice the outage", b -> text(b, "state").equals("reconnecting"));
+        } finally {
+            redisProxy.restore();
+        }
+        waitFor(carol, "the client to reconnect", b -> text(b, "state").equals("connected"));
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(page("cable/publish")))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"demo:chat\",\"event\":\"message:new\","
+                        + "\"payload\":{\"user\":\"ops\",\"text\":\"Back after the outage\",\"at\":\"2026-11-25T20:00:00Z\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, published.statusCode(), published.body());
+        waitFor(carol, "the message after the outage", b -> shows(b, "Back after the outage"));
+    }
+}
