@@ -47,3 +47,9 @@ test('cable.d.ts declares the public API', () => {
     assert.ok(dts.includes(name), name);
   }
 });
+
+test('cable.d.mts gives ES-module users the same types as cable.d.ts', () => {
+  const dmts = fs.readFileSync(new URL('cable.d.mts', webapp), 'utf8');
+  assert.match(dmts, /export \* from '\.\/cable\.js'/);
+  assert.match(dmts, /export \{ default \} from '\.\/cable\.js'/);
+});

@@ -66,9 +66,19 @@ public class DriverProducer {
         };
     }
 
-    /** Fails the deployment early on a wrong {@code cable.driver}, and says which driver is in use. */
+    /**
+     * Fails the deployment early on a wrong {@code cable.driver}, says which driver is in use, and
+     * connects it once (for the database driver that builds the persistence unit, which would
+     * otherwise delay the first emit by seconds). A backend that is down only logs: requests get 503
+     * until it answers.
+     */
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         CableDriver driver = selected.get();
         LOG.info(() -> "Cable uses the " + driver.describe() + " driver");
+        try {
+            driver.ping();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Cable's backend does not answer yet: " + e.getMessage());
+        }
     }
 }
