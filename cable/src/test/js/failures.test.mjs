@@ -114,10 +114,11 @@ test('state goes connecting, connected, reconnecting, connected, disconnected', 
   assert.deepEqual(tab.clock.pending(), []);
 });
 
-test('a 4xx other than 408/429 is retried with backoff and the server\'s error is logged', async () => {
+test('a 4xx other than 408/429 to a poll of several channels is retried with backoff and the server\'s error is logged', async () => {
   const server = scripted([{ status: 400, body: { error: 'invalid channel name "x\\u0000"' } }]);
   const tab = createTab({ server, random: () => 0 });
   tab.client.subscribe('c');
+  tab.client.subscribe('d');
   await tab.clock.advance(0);
   assert.equal(tab.client.state, 'reconnecting');
   assert.match(tab.logs.error[0][0], /HTTP 400\): invalid channel name/);

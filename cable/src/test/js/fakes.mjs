@@ -149,10 +149,28 @@ export class FakeServer {
     return { messages, lastId, more: lastId < ch.head, reset: false };
   }
 
+  /** Refuses a channel from now on like the real server: an error entry, or 4xx when nothing else is asked. */
+  refuse(channel, status = 403, message = 'channel \'' + channel + '\' is private') {
+    (this.refusals ||= new Map()).set(channel, { status, message });
+  }
+
   poll(body) {
     const channels = {};
-    for (const [name, cursor] of Object.entries(body.channels)) channels[name] = this.page(name, cursor);
+    for (const [name, cursor] of Object.entries(body.channels)) {
+      const refusal = this.refusals && this.refusals.get(name);
+      channels[name] = refusal ? { error: refusal } : this.page(name, cursor);
+    }
     return { channels };
+  }
+
+  /** The whole answer to a POST poll: 200, or the refusal when every channel is refused. */
+  answerPoll(body) {
+    const names = Object.keys(body.channels);
+    if (this.refusals && names.length > 0 && names.every((n) => this.refusals.has(n))) {
+      const first = this.refusals.get(names[0]);
+      return { status: first.status, body: { error: first.message } };
+    }
+    return { status: 200, body: this.poll(body) };
   }
 
   /** A route for createFetch. */
@@ -167,7 +185,7 @@ export class FakeServer {
         const after = query.has('after') ? Number(query.get('after')) : null;
         return { status: 200, body: { channels: { [query.get('channel')]: this.page(query.get('channel'), after) } } };
       }
-      return { status: 200, body: this.poll(call.body) };
+      return this.answerPoll(call.body);
     }
     this.presence.push(call);
     return { status: 200, body: { users: [], count: 0 } };

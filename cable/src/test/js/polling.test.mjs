@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTab, FakeServer, recorder } from './fakes.mjs';
+import { cable, createTab, FakeServer, recorder } from './fakes.mjs';
 
 const ch = (call) => call.body.channels;
 
@@ -279,40 +279,43 @@ test('a throwing handler is logged and breaks neither other handlers nor polling
   assert.equal(tab.client.state, 'connected');
 });
 
-test('long polling sends wait: 25 and polls again at once after an answer the server held', async () => {
+test('long polling connects with a poll that does not wait, then sends wait: 25 and polls again at once after an answer the server held', async () => {
   const server = new FakeServer();
   let held = true;
   const tab = createTab({ server, options: { longPoll: true }, latency: 0 });
-  // The fake server "holds" the poll by answering after 20 s when `held`.
-  server.hook = (call) => (held
+  // The fake server "holds" a long poll by answering after 20 s when `held`.
+  server.hook = (call) => (held && call.body.wait
     ? new Promise((resolve) => tab.clock.setTimeout(() => resolve({ status: 200, body: server.poll(call.body) }), 20000))
     : null);
   tab.client.subscribe('c');
   await tab.clock.advance(0);
-  assert.equal(tab.fetch.polls()[0].body.wait, 25);
+  assert.equal(tab.fetch.polls()[0].body.wait, undefined, 'the first poll of a connection does not wait');
+  assert.equal(tab.client.state, 'connected', 'connected on the first answer, not after a whole wait');
+  assert.equal(tab.fetch.polls()[1].body.wait, 25, 'then long polls at once');
   await tab.clock.advance(20000);
-  assert.equal(tab.fetch.polls().length, 2, 'polled again at once after a held answer');
+  assert.equal(tab.fetch.polls().length, 3, 'polled again at once after a held answer');
   held = false; // a server that does not wait answers at once with nothing
   await tab.clock.advance(20000);
-  assert.equal(tab.fetch.polls().length, 3);
-  await tab.clock.advance(2999);
-  assert.equal(tab.fetch.polls().length, 3, 'fast empty answer: back to pollInterval');
-  await tab.clock.advance(1);
   assert.equal(tab.fetch.polls().length, 4);
+  await tab.clock.advance(2999);
+  assert.equal(tab.fetch.polls().length, 4, 'fast empty answer: back to pollInterval');
+  await tab.clock.advance(1);
+  assert.equal(tab.fetch.polls().length, 5);
 });
 
 test('a subscription during a long poll restarts it so the new channel need not wait', async () => {
   const server = new FakeServer();
   const tab = createTab({ server, options: { longPoll: true } });
-  server.hook = (call) => new Promise((resolve) => tab.clock.setTimeout(
-    () => resolve({ status: 200, body: server.poll(call.body) }), 25000));
+  server.hook = (call) => (call.body.wait ? new Promise((resolve) => tab.clock.setTimeout(
+    () => resolve({ status: 200, body: server.poll(call.body) }), 25000)) : null);
   tab.client.subscribe('a');
   await tab.clock.advance(1000);
+  assert.equal(tab.fetch.polls().length, 2, 'connected, then a long poll held by the server');
   tab.client.subscribe('b');
   await tab.clock.advance(0);
-  assert.equal(tab.fetch.polls().length, 2);
-  assert.deepEqual(Object.keys(ch(tab.fetch.polls()[1])), ['a', 'b']);
-  assert.equal(tab.client.state, 'connecting', 'an aborted long poll is not a failure');
+  assert.equal(tab.fetch.polls().length, 3);
+  assert.deepEqual(Object.keys(ch(tab.fetch.polls()[2])), ['a', 'b']);
+  assert.equal(tab.client.state, 'connected', 'an aborted long poll is not a failure');
   assert.equal(tab.logs.warn.length, 0);
 });
 
@@ -339,4 +342,105 @@ test('a later history subscription does not apply old dom-updates over newer one
   assert.equal(r.seen.length, 2, 'the history reaches the handler');
   assert.equal(el.innerHTML, 'new');
   assert.equal(el.writes, 2);
+});
+
+for (const longPoll of [false, true]) {
+  test(`a channel unsubscribed and subscribed again while a poll is in flight keeps receiving every later event (${longPoll ? 'long' : 'short'} polling)`, async () => {
+    // An SPA view that unmounts and mounts again: the old subscription goes, a new one "from now"
+    // comes, an event lands while the poll that still carries the old cursor is on its way back.
+    for (const at of [4600, 5000, 5900]) {
+      const server = new FakeServer();
+      server.emit('c', 'm', 'before');
+      const tab = createTab({ server, latency: 1500, options: { longPoll } });
+      const old = tab.client.subscribe('c', { m: () => {} });
+      await tab.clock.advance(at);
+      old.unsubscribe();
+      const r = recorder();
+      tab.client.subscribe('c', { m: r.on('m') });
+      server.emit('c', 'm', 'meanwhile');
+      const later = [];
+      for (let i = 0; i < 10; i++) {
+        await tab.clock.advance(4000);
+        later.push(server.emit('c', 'm', i));
+      }
+      await tab.clock.advance(10000);
+      const ids = r.seen.map((s) => s[2]);
+      assert.deepEqual(ids.filter((id) => later.includes(id)), later, `every later event once, in order (resubscribed at ${at} ms)`);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      assert.equal(new Set(ids).size, ids.length, 'no event twice');
+    }
+  });
+}
+
+test('an answer to "from now" that carries events delivers them as the subscription\'s first events', async () => {
+  // Servers before protocol 1.1 held a long poll with a null cursor and answered it with the event
+  // that woke it; the client must not drop that event.
+  const server = new FakeServer();
+  server.emit('c', 'm', 'history');
+  const tab = createTab({ server });
+  let first = null;
+  server.hook = (call) => {
+    if (call.body.channels.c !== null) return null;
+    first = server.emit('c', 'm', 'first');
+    return { status: 200, body: { channels: { c: { messages: [server.channels.get('c').messages.at(-1)], lastId: first, more: false, reset: false } } } };
+  };
+  const r = recorder();
+  tab.client.subscribe('c', { m: r.on('m') });
+  await tab.clock.advance(0);
+  const second = server.emit('c', 'm', 'second');
+  await tab.clock.advance(3000);
+  assert.deepEqual(r.seen, [['m', 'first', first], ['m', 'second', second]]);
+});
+
+test('subscribe() refuses a name the server would refuse, so one bad channel cannot fail every poll', async () => {
+  const tab = createTab();
+  for (const bad of ['', 'a\u0007b', 'tab\there', 'x'.repeat(256), 'del\u007f', 'c1\u0085', 'line\u2028break',
+    'lone\ud800', 'lone\udc00x']) {
+    assert.throws(() => tab.client.subscribe(bad), TypeError, JSON.stringify(bad));
+  }
+  for (const good of ['chat:42', 'x'.repeat(255), 'emoji 😀', 'é-ü', 'a b']) tab.client.subscribe(good);
+  await tab.clock.advance(0);
+  assert.equal(Object.keys(tab.fetch.polls()[0].body.channels).length, 5, 'only valid names are polled');
+});
+
+test('an async headers function is awaited for every request', async () => {
+  let n = 0;
+  const tab = createTab({ options: { headers: async () => ({ Authorization: 'Bearer t' + (++n) }) } });
+  tab.client.subscribe('a');
+  await tab.clock.advance(0);
+  await tab.clock.advance(3000);
+  assert.deepEqual(tab.fetch.polls().map((p) => p.headers.Authorization), ['Bearer t1', 'Bearer t2']);
+});
+
+test('credentials defaults to same-origin, can be include for a cross-origin server, and is checked', async () => {
+  const plain = createTab();
+  plain.client.subscribe('a');
+  await plain.clock.advance(0);
+  assert.equal(plain.fetch.polls()[0].init.credentials, 'same-origin');
+  const cross = createTab({ options: { credentials: 'include', endpoint: 'https://rt.example/cable/poll' } });
+  cross.client.subscribe('a');
+  await cross.clock.advance(0);
+  assert.equal(cross.fetch.polls()[0].init.credentials, 'include');
+  assert.throws(() => cable.connect({ credentials: 'always' }), TypeError);
+});
+
+test('a filter() view can be disposed: its handlers (and its own views\') fire no more', async () => {
+  const server = new FakeServer();
+  const tab = createTab({ server });
+  const seen = [];
+  const sub = tab.client.subscribe('chat');
+  const views = [];
+  for (let i = 0; i < 1000; i++) {
+    const view = sub.filter((p) => p.room === 'a').on('m', () => seen.push(i));
+    view.filter(() => true).on('m', () => seen.push('inner' + i));
+    views.push(view);
+  }
+  views.forEach((v, i) => { if (i > 0) v.dispose(); });
+  views[0].dispose();
+  views[0].dispose(); // twice is harmless
+  assert.equal(sub._views.length, 0, 'nothing kept on the subscription');
+  await tab.clock.advance(0);
+  server.emit('chat', 'm', { room: 'a' });
+  await tab.clock.advance(3000);
+  assert.deepEqual(seen, []);
 });

@@ -175,3 +175,42 @@ test('disconnect leaves every joined channel', async () => {
   await tab.clock.advance(0);
   assert.deepEqual(presenceCalls(tab).filter((c) => c.url.endsWith('/leave')).map((c) => c.body.channel), ['a', 'b']);
 });
+
+test('a heartbeat the server refuses with 404 or 401 joins again, with the info', async () => {
+  for (const status of [404, 401]) {
+    const server = new FakeServer();
+    let refuse = false;
+    const tab = createTab({ server, options: { heartbeatInterval: 20000 } });
+    server.hook = null;
+    const handle = server.handle.bind(server);
+    server.handle = (call) => (refuse && call.url.endsWith('/heartbeat')
+      ? { status, body: { error: 'not present' } } : handle(call));
+    const sub = tab.client.subscribe('room');
+    await sub.join({ name: 'Alice' });
+    refuse = true;
+    await tab.clock.advance(20000);
+    const joins = presenceCalls(tab).filter((c) => c.url.endsWith('/join'));
+    assert.equal(joins.length, 2, `joined again after a ${status} heartbeat`);
+    assert.deepEqual(joins[1].body.info, { name: 'Alice' });
+  }
+});
+
+test('connected again after an outage, the tab joins its channels again with their info', async () => {
+  const server = new FakeServer();
+  let down = false;
+  const tab = createTab({ server, options: { heartbeatInterval: 60000 } });
+  const handle = server.handle.bind(server);
+  server.handle = (call) => (down ? { status: 503, body: { error: 'down' }, headers: { 'Retry-After': '1' } } : handle(call));
+  const sub = tab.client.subscribe('room');
+  await tab.clock.advance(0);
+  await sub.join({ name: 'Bob' });
+  down = true;
+  await tab.clock.advance(3000);
+  assert.equal(tab.client.state, 'reconnecting');
+  down = false;
+  await tab.clock.advance(30000);
+  assert.equal(tab.client.state, 'connected');
+  const joins = presenceCalls(tab).filter((c) => c.url.endsWith('/join'));
+  assert.equal(joins.length, 2, 'joined again once, after the outage');
+  assert.deepEqual(joins[1].body.info, { name: 'Bob' });
+});

@@ -16,6 +16,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Cable: soft real-time events for web pages over plain HTTP polling.
  *
+ * <h2>Adding it</h2>
+ * One dependency ({@code dev.cable:cable}) in the application's WAR brings this bean, the
+ * {@code /cable/*} endpoints beside the application's own JAX-RS application, the timers, the
+ * readiness check and {@code /cable.js}. Setting {@code cable.database.datasource} to the
+ * application's datasource keeps Cable's tables there, so an emit shares the application's
+ * connection and transaction without XA (docs/install.md).
+ *
  * <h2>Emitting</h2>
  * <pre>{@code
  * @Inject Cable cable;
@@ -27,7 +34,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <h2>Transactions</h2>
  * With the database driver an emit inside a JTA transaction is part of it: the event exists if and
- * only if the transaction commits, and a rollback leaves no hole in the ids. The emit locks the
+ * only if the transaction commits, and a rollback leaves no hole in the ids (on a datasource other
+ * than the application's, that takes XA on both). The emit locks the
  * channel's sequence row until commit, so a long business transaction holds up other emitters of
  * the same channel (not of other channels) for that long. With Redis, which cannot join the
  * transaction, the emit is held and written right after the commit (dropped on rollback); it then

@@ -59,7 +59,17 @@ export interface Handlers {
   'presence:leave'?: (userId: string, message: CableMessage) => unknown;
   /** Fired before the messages of a page answered with `reset: true`: resynchronise your view. */
   'cable:reset'?: (info: { lastId: number }) => unknown;
+  /** The server refused the channel (400 invalid name, 403 private without token or consent); it is not polled again until subscribed again or given a new token. */
+  error?: (info: ChannelError) => unknown;
   [event: string]: ((payload: any, message: any) => unknown) | undefined;
+}
+
+/** A channel the server refused (docs/protocol.md, "Channels refused alone"). */
+export interface ChannelError {
+  channel: string;
+  /** 400: the name breaks the naming rules; 403: private, without a valid token or consent. */
+  status: number;
+  message: string;
 }
 
 export interface Listenable {
@@ -70,6 +80,7 @@ export interface Listenable {
   on(event: 'presence:join', fn: (user: PresenceUser, message: CableMessage) => unknown): this;
   on(event: 'presence:leave', fn: (userId: string, message: CableMessage) => unknown): this;
   on(event: 'cable:reset', fn: (info: { lastId: number }) => unknown): this;
+  on(event: 'error', fn: (info: ChannelError) => unknown): this;
   on<P = any>(event: string, fn: Handler<P>): this;
   /** Removes one handler, or every handler of the event when `fn` is omitted. */
   off(event: string, fn?: (...args: any[]) => unknown): this;
@@ -77,7 +88,10 @@ export interface Listenable {
   filter(predicate: (payload: any, message: CableMessage) => boolean): FilteredView;
 }
 
-export interface FilteredView extends Listenable {}
+export interface FilteredView extends Listenable {
+  /** Detaches the view and the views filtered from it: their handlers fire no more. */
+  dispose(): void;
+}
 
 export interface Subscription extends Listenable {
   readonly channel: string;
@@ -86,6 +100,8 @@ export interface Subscription extends Listenable {
   /** False after unsubscribe() or client.disconnect(). */
   readonly active: boolean;
   unsubscribe(): void;
+  /** Replaces this tab's token of the channel; a refused channel is polled again. */
+  setToken(token: string): void;
   /** Joins presence as this tab's session; heartbeats follow every heartbeatInterval. */
   join(info?: unknown): Promise<PresenceList>;
   /** Leaves presence; resolves to null without a request while another subscription of this tab on the channel is joined. */
@@ -96,7 +112,7 @@ export interface Subscription extends Listenable {
 
 export interface SubscribeOptions {
   /** Start after this id (e.g. the server's `Cable.lastId(channel)` embedded in the page). */
-  lastId?: number;
+  lastId?: number | string;
   /** Start from the oldest retained event (cursor 0). Ignored when lastId is given. */
   history?: boolean;
   /**
@@ -151,7 +167,11 @@ export interface ConnectOptions {
   /** The server's cable.poll.max-channels; a poll naming more channels is split into several requests. Default 50. */
   maxChannelsPerPoll?: number;
   /** Merged into every request (CSRF token, Authorization); a function is called per request. */
-  headers?: Record<string, string> | (() => Record<string, string>);
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** A fresh channel token for a private channel: asked a minute before a token expires and once on a 403. */
+  getToken?: (channel: string) => Promise<string> | string;
+  /** fetch's credentials mode; 'include' for a Cable server on another origin (listed in cable.allowed-origins). Default 'same-origin'. */
+  credentials?: 'omit' | 'same-origin' | 'include';
   /** Default: the endpoint with `/poll` replaced by `/presence`, else `/cable/presence`. */
   presenceEndpoint?: string;
   /** Milliseconds between presence heartbeats while joined; default 20000. */
@@ -172,9 +192,13 @@ export interface Client {
   readonly session: string;
   /** True while this tab polls (for all tabs when sharing). */
   readonly isLeader: boolean;
+  /** Throws a TypeError for a name the server refuses (empty, over 255 characters, control characters, unpaired surrogates). */
   subscribe(channel: string, handlers?: Handlers, options?: SubscribeOptions): Subscription;
   on(event: 'state', fn: StateListener): this;
+  /** A channel the server refused; the other channels go on. */
+  on(event: 'error', fn: (info: ChannelError) => unknown): this;
   off(event: 'state', fn: StateListener): this;
+  off(event: 'error', fn: (info: ChannelError) => unknown): this;
   /** Returns a function that removes the listener. */
   onStateChange(fn: StateListener): () => void;
   disconnect(): void;

@@ -55,6 +55,13 @@
   const LONG_POLL_WAIT_S = 25;
   /** A long poll answered faster than this with nothing in it was not held: the server cannot wait. */
   const FAST_ANSWER_MS = 1000;
+  // How long a position seen in a page counts as "now" for a new subscription (twice the hidden
+  // poll interval: a channel polled by any tab is seen at least that often)
+  const SEEN_FRESH_MS = 60000;
+  // A token is refreshed this long before its exp (or at 80 % of a shorter life)
+  const TOKEN_REFRESH_MARGIN_MS = 60000;
+  // After a refusal, getToken is asked again for the same channel only after this long
+  const TOKEN_RETRY_MS = 10000;
   /** First retry delay; doubles per failure up to maxBackoff. */
   const BACKOFF_BASE_MS = 1000;
   /** Events whose payload Cable applies to the document itself. */
@@ -86,6 +93,24 @@
   }
 
   /** The options of cable.connect() with their defaults (docs/client.md). */
+  /** The `exp` (epoch seconds) of a channel token (base64url claims "." signature), or 0 if unreadable. */
+  function tokenExpiry(token) {
+    try {
+      const claims = String(token).split('.')[0].replace(/-/g, '+').replace(/_/g, '/');
+      const json = typeof atob === 'function' ? atob(claims) : Buffer.from(claims, 'base64').toString('binary');
+      const exp = JSON.parse(json).exp;
+      return Number.isFinite(exp) ? exp : 0;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  function credentialsOption(value) {
+    if (value === undefined || value === null) return 'same-origin';
+    if (value === 'omit' || value === 'same-origin' || value === 'include') return value;
+    throw new TypeError('cable: credentials must be "omit", "same-origin" or "include"');
+  }
+
   function resolveOptions(options) {
     const endpoint = options.endpoint || '/cable/poll';
     return {
@@ -98,6 +123,9 @@
       // The server's cable.poll.max-channels: a poll naming more channels is split into requests.
       maxChannelsPerPoll: options.maxChannelsPerPoll ?? 50,
       headers: options.headers || {},
+      // 'include' sends cookies to another origin too (the server must list it in cable.allowed-origins)
+      credentials: credentialsOption(options.credentials),
+      getToken: typeof options.getToken === 'function' ? options.getToken : null,
       presenceEndpoint: (options.presenceEndpoint
         || (/\/poll$/.test(endpoint) ? endpoint.replace(/\/poll$/, '/presence') : '/cable/presence')).replace(/\/$/, ''),
       heartbeatInterval: options.heartbeatInterval ?? 20000,
@@ -115,6 +143,31 @@
     if (a === undefined || a === null) return b === undefined ? a : b;
     if (b === null || b === undefined) return a;
     return Math.min(a, b);
+  }
+
+  /**
+   * What the server would refuse in a channel name (CableNames on the server): 1 to 255 UTF-16 code
+   * units, no control characters (C0, DEL, C1), no line or paragraph separators, no unpaired
+   * surrogates. A name the server refuses would fail every poll it is part of, so subscribe() throws.
+   * @returns {string|null} the problem, or null for a valid name
+   */
+  function channelNameProblem(name) {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 255) {
+      return 'a channel name is a string of 1 to 255 characters';
+    }
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c <= 0x1f || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
+        return 'the channel name contains a control character at position ' + i + '; use printable characters only';
+      }
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const next = i + 1 < name.length ? name.charCodeAt(i + 1) : 0;
+        if (next >= 0xdc00 && next <= 0xdfff) { i++; continue; }
+        return 'the channel name contains an unpaired surrogate at position ' + i;
+      }
+      if (c >= 0xdc00 && c <= 0xdfff) return 'the channel name contains an unpaired surrogate at position ' + i;
+    }
+    return null;
   }
 
   function randomId(env) {
@@ -223,7 +276,7 @@
      */
     filter(predicate) {
       if (typeof predicate !== 'function') throw new TypeError('cable: filter() needs a function');
-      const view = new FilteredView(this._log, predicate);
+      const view = new FilteredView(this._log, predicate, this);
       this._views.push(view);
       return view;
     }
@@ -239,9 +292,19 @@
   }
 
   class FilteredView extends Emitter {
-    constructor(log, predicate) {
+    constructor(log, predicate, parent) {
       super(log);
       this._predicate = predicate;
+      this._parent = parent;
+    }
+
+    /** Detaches the view (and the views filtered from it): its handlers fire no more. */
+    dispose() {
+      if (!this._parent) return;
+      this._parent._views = this._parent._views.filter((v) => v !== this);
+      this._parent = null;
+      this._handlers.clear();
+      this._views = [];
     }
 
     _accepts(payload, message) {
@@ -274,6 +337,16 @@
     /** False once unsubscribe() was called or the client disconnected. */
     get active() {
       return this._active;
+    }
+
+    /**
+     * Replaces the channel token of this tab's subscriptions of the channel (e.g. after the
+     * application fetched a fresh one); a channel the server refused is asked for again.
+     * @param {string} token
+     */
+    setToken(token) {
+      if (typeof token !== 'string' || token === '') throw new TypeError('cable: setToken() needs a token string');
+      if (this._active) this._client._setToken(this.channel, token);
     }
 
     /** Stops dispatching and drops the channel from the next poll unless something else needs it. */
@@ -356,10 +429,27 @@
       this._opts = opts;
     }
 
-    /** The configured headers (the option may be a function, asked again for every request). */
+    /**
+     * The headers as last known, without waiting: for requests that cannot wait (a beacon on
+     * pagehide). A function's promise is not awaited here; its last resolved value is used.
+     */
     headers() {
       const h = this._opts.headers;
-      return (typeof h === 'function' ? h() : h) || {};
+      if (typeof h !== 'function') return h || {};
+      const value = h();
+      if (value && typeof value.then === 'function') {
+        value.then((resolved) => { this._lastHeaders = resolved || {}; }, () => {});
+        return this._lastHeaders || {};
+      }
+      return value || {};
+    }
+
+    /** The configured headers; the option may be a function, sync or async, asked for every request. */
+    async currentHeaders() {
+      const h = this._opts.headers;
+      const value = (typeof h === 'function' ? await h() : h) || {};
+      if (typeof h === 'function') this._lastHeaders = value;
+      return value;
     }
 
     /**
@@ -378,12 +468,12 @@
         }, timeout)
         : null;
       try {
-        const headers = { ...this.headers() };
+        const headers = { ...(await this.currentHeaders()) };
         if (init.body !== undefined) headers['Content-Type'] = 'application/json';
         const response = await env.fetch(url, {
           ...init,
           headers,
-          credentials: 'same-origin',
+          credentials: this._opts.credentials,
           ...(ownController ? { signal: ownController.signal } : {}),
         });
         const text = await response.text();
@@ -419,6 +509,18 @@
       this._env = env;
       this._subs = new Map();          // channel -> Set<Subscription> (this tab)
       this._domCursor = new Map();     // channel -> id of the last dom-* message applied here
+      this._seen = new Map();          // channel -> {id, at}: the newest lastId of a page seen here
+    }
+
+    /**
+     * The newest position this tab has seen for a channel (any tab's poll of it), if recent: a
+     * subscription "from now" starts there, so an event that lands between subscribe() and the
+     * next answer is not skipped. A stale position (the channel was not polled for a while) is not
+     * "now": the server decides then.
+     */
+    seen(channel) {
+      const seen = this._seen.get(channel);
+      return seen && this._env.now() - seen.at <= SEEN_FRESH_MS ? seen.id : null;
     }
 
     add(sub) {
@@ -435,6 +537,11 @@
         this._subs.delete(sub.channel);
         this._domCursor.delete(sub.channel);
       }
+    }
+
+    /** Whether this tab subscribes to the channel. */
+    has(channel) {
+      return this._subs.has(channel);
     }
 
     /** The channels this tab subscribes to. */
@@ -471,6 +578,10 @@
       // is behind `sent` (it subscribed or announced while this poll was in flight). Such a
       // subscription ignores the page and gets its own, from the lower cursor, in the next poll.
       const covers = (c) => c === null || sent === undefined || (sent !== null && c >= sent);
+      if (Number.isSafeInteger(page.lastId)) {
+        const before = this.seen(channel);
+        this._seen.set(channel, { id: before === null ? page.lastId : Math.max(before, page.lastId), at: this._env.now() });
+      }
       const subs = [...(this._subs.get(channel) || [])].filter((s) => s._active);
       if (subs.length === 0) return;
       try {
@@ -490,6 +601,11 @@
           if (reset.size > 0) this._domCursor.delete(channel);
         }
         const readers = subs.filter((s) => reset.has(s) || covers(s._cursor));
+        if (sent === null && messages.length > 0) {
+          // An answer to "from now" that carries events (a server that held the poll until one came):
+          // they are the first events after the subscription's start, not history.
+          for (const sub of readers) if (sub._cursor === null) sub._cursor = messages[0].id - 1;
+        }
         for (const sub of reset) {
           sub._emitSpecial('cable:reset', { lastId: page.lastId });
           sub._cursor = -1; // accept the whole page: it is the new start
@@ -519,6 +635,13 @@
         }
       } catch (e) {
         if (this._env.console) this._env.console.error('cable: dispatching a page of "' + channel + '" failed', e);
+      }
+    }
+
+    /** The server refused a channel: its subscriptions in this tab hear 'error'. */
+    refuse(channel, info) {
+      for (const sub of [...(this._subs.get(channel) || [])]) {
+        if (sub._active) sub._emitSpecial('error', info);
       }
     }
 
@@ -553,12 +676,14 @@
       this._repoll = false;            // poll again as soon as the one in flight is answered
       this._failures = 0;
       this._notBefore = 0;             // Retry-After: no poll before this time
+      this._refused = new Set();       // channels the server refused: not polled until asked for again
     }
 
     /** This tab leads now: poll soon from `cursors` (channel -> cursor), forgetting the old ones. */
     begin(cursors) {
       this._on = true;
       this._cursors = new Map(cursors);
+      this._refused.clear();
       this.pollSoon(true);
     }
 
@@ -576,15 +701,17 @@
 
     /** Merges a cursor some tab needs into the next poll; true if that changed the poll. */
     want(channel, cursor) {
+      const retry = this._refused.delete(channel); // a new subscription or token: ask again
       const before = this._cursors.get(channel);
       const after = lowest(before, cursor);
       this._cursors.set(channel, after);
-      return after !== before;
+      return retry || after !== before;
     }
 
     /** Forgets the cursors of the channels not in `needed` (a Set). */
     retain(needed) {
       for (const channel of [...this._cursors.keys()]) if (!needed.has(channel)) this._cursors.delete(channel);
+      for (const channel of [...this._refused]) if (!needed.has(channel)) this._refused.delete(channel);
     }
 
     /**
@@ -637,14 +764,17 @@
 
     async _poll() {
       if (!this._on || this._request) return;
-      const channels = [...this._cursors.keys()];
-      if (channels.length === 0) return; // idle until something subscribes
+      const channels = [...this._cursors.keys()].filter((name) => !this._refused.has(name));
+      if (channels.length === 0) return; // idle until something (else) subscribes
       const sent = Object.fromEntries(this._cursors);
       // Cacheable channels (subscribe(..., {cacheable: true})) go one by one with the GET form, which
       // a CDN or proxy can answer from its cache; it has no wait, so such a cycle is a short poll.
       const cacheable = channels.filter((name) => this._client._isCacheable(name));
       const posted = channels.filter((name) => !this._client._isCacheable(name));
-      const long = this._opts.longPoll && cacheable.length === 0 && this._client._anyTabVisible();
+      // The first poll of a connection (and after a failure) never waits: its answer is what makes
+      // the state "connected", which a held poll would delay by up to the whole wait.
+      const wantsLong = this._opts.longPoll && cacheable.length === 0 && this._client._anyTabVisible();
+      const long = wantsLong && this._client.state === 'connected';
       const request = {
         controller: this._env.AbortController ? new this._env.AbortController() : null,
         long,
@@ -674,7 +804,13 @@
         this._request = null;
         if (!this._on) return;
         if (request.restart) this._schedule(0);
-        else this._failed(error);
+        else if (channels.length === 1 && error && (error.status === 400 || error.status === 403)) {
+          // A poll of one channel that the server refuses is that channel's refusal, not an outage:
+          // tell the application and stop asking, instead of retrying with backoff for ever.
+          this._refuse(channels[0], error.status, error.message);
+          this._client._setState('connected');
+          this._schedule(Math.max(this._interval(), this._notBefore - this._env.now()));
+        } else this._failed(error);
         return;
       }
       if (request.dropped) return;
@@ -689,9 +825,21 @@
       for (const answer of answers) {
         const pages = answer && typeof answer === 'object' && answer.channels ? answer.channels : {};
         for (const [channel, page] of Object.entries(pages)) {
-          if (!(channel in sent) || !validPage(page)) continue;
+          if (!(channel in sent)) continue;
+          if (page && typeof page === 'object' && page.error && typeof page.error === 'object') {
+            this._refuse(channel, page.error.status, page.error.message);
+            continue;
+          }
+          if (!validPage(page)) continue;
           // Follow lastId, unless a tab asked for an earlier cursor while this poll was in flight.
-          if (this._cursors.get(channel) === sent[channel]) this._cursors.set(channel, page.lastId);
+          // Subscriptions "from now" (in any tab) take their start from this page, so the next poll
+          // must not continue from beyond it: a cursor that became null meanwhile (dropped and
+          // subscribed again) or higher (a lastId subscription came) is lowered to lastId. Asking for
+          // more is safe; each subscription skips what it has.
+          const current = this._cursors.get(channel);
+          if (current === sent[channel] || current === null || (current !== undefined && page.lastId < current)) {
+            this._cursors.set(channel, page.lastId);
+          }
           more = more || page.more === true;
           anything = anything || (Array.isArray(page.messages) && page.messages.length > 0);
           this._client._received(channel, page, sent[channel]);
@@ -701,8 +849,14 @@
       let delay;
       if (more || this._repoll) delay = 0;
       else if (long) delay = !anything && this._env.now() - started < FAST_ANSWER_MS ? this._interval() : 0;
+      else if (wantsLong) delay = 0; // connected now: start the first long poll at once
       else delay = this._interval();
       this._schedule(Math.max(delay, this._notBefore - this._env.now()));
+    }
+
+    _refuse(channel, status, message) {
+      this._refused.add(channel);
+      this._client._refused(channel, { channel, status: Number(status) || 0, message: String(message || '') });
     }
 
     _failed(error) {
@@ -864,15 +1018,21 @@
           const wasVisible = this.anyTabVisible();
           this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
           this._postState();
-          client._announced(msg.channels || {}, wasVisible, msg.tokens, msg.cacheable);
+          client._announced(msg.channels || {}, wasVisible, msg.tokens, msg.cacheable, msg.from);
           return;
         }
         case 'bye':
+          client._forgetTab(msg.from);
           if (this._leader && this._remote.delete(msg.from)) client._prune();
           return;
         case 'sync':
           client._announce();
           return;
+        case 'refused':
+          if (!this._leader && typeof msg.channel === 'string' && msg.info && typeof msg.info === 'object') {
+            client._refusedHere(msg.channel, msg.info);
+          }
+          break;
         case 'page':
           if (!this._leader && typeof msg.channel === 'string' && validPage(msg.page)) {
             client._dispatch(msg.channel, msg.page, msg.cursor);
@@ -950,13 +1110,20 @@
       this._stopHeartbeat();
     }
 
-    /** Resumed: joins the joined channels again (pagehide left them; the session may have expired). */
+    /**
+     * Resumed, or connected again after an outage: joins the joined channels again, with their info
+     * (pagehide left them; the session may have expired, or the server lost it while it was down).
+     */
     rejoin() {
       if (this._joined.size === 0) return;
-      for (const [channel, entry] of this._joined) {
-        this._post('join', channel, entry.info).catch((e) => this._client._warn('presence join failed', e));
-      }
+      for (const channel of this._joined.keys()) this.rejoinChannel(channel);
       this._startHeartbeat();
+    }
+
+    rejoinChannel(channel) {
+      const entry = this._joined.get(channel);
+      if (!entry || this._client._closed) return;
+      this._post('join', channel, entry.info).catch((e) => this._client._warn('presence join failed', e));
     }
 
     /**
@@ -978,7 +1145,7 @@
             Promise.resolve(env.fetch(url, {
               method: 'POST',
               keepalive: true,
-              credentials: 'same-origin',
+              credentials: this._opts.credentials,
               headers: { ...headers, 'Content-Type': 'application/json' },
               body,
             })).catch(() => {});
@@ -1007,7 +1174,12 @@
       const beat = () => {
         this._heartbeatTimer = this._env.setTimeout(() => {
           for (const channel of this._joined.keys()) {
-            this._post('heartbeat', channel).catch((e) => this._client._warn('presence heartbeat failed', e));
+            this._post('heartbeat', channel).catch((e) => {
+              this._client._warn('presence heartbeat failed', e);
+              // The server no longer knows this session or caller (it restarted, the session expired,
+              // the login was renewed): join again with the info, rather than heartbeat into the void.
+              if (e && (e.status === 401 || e.status === 404)) this.rejoinChannel(channel);
+            });
           }
           beat();
         }, this._opts.heartbeatInterval);
@@ -1064,8 +1236,12 @@
    */
   class Client {
     constructor(options) {
-      /** Channel tokens for private channels (docs/protocol.md), from subscribe(..., {token}). */
+      /** This tab's channel tokens (docs/protocol.md): subscribe(..., {token}), setToken(), getToken. */
       this._tokens = new Map();
+      /** Leader: each follower tab's tokens (tab id -> Map channel -> token); the freshest is used. */
+      this._remoteTokens = new Map();
+      this._tokenTimers = new Map();   // channel -> timer refreshing this tab's token before it expires
+      this._tokenAsked = new Map();    // channel -> when getToken was last asked because of a refusal
       /** Public channels to poll with the cacheable GET form, from subscribe(..., {cacheable: true}). */
       this._cacheable = new Set();
       options = options || {};
@@ -1080,6 +1256,7 @@
       this._state = 'connecting';
       this._stateInfo = undefined;
       this._stateListeners = new Set();
+      this._errorListeners = new Set();
       this._closed = false;
       this._suspended = false;          // pagehide or freeze until resume or pageshow
 
@@ -1115,19 +1292,25 @@
     }
 
     /**
-     * Listens to client events; the only one is 'state': `fn(state, info)`.
+     * Listens to client events: 'state' `fn(state, info)`, and 'error' `fn({channel, status, message})`
+     * when the server refuses one channel (400: an invalid name, 403: a private channel without a
+     * valid token or consent). A refused channel is not polled again until it is subscribed again or
+     * gets a new token; the other channels go on.
      * @returns {this}
      */
     on(event, fn) {
-      if (event !== 'state') throw new TypeError('cable: unknown client event "' + event + '" (use "state")');
-      if (typeof fn !== 'function') throw new TypeError('cable: the state listener must be a function');
-      this._stateListeners.add(fn);
+      if (event !== 'state' && event !== 'error') {
+        throw new TypeError('cable: unknown client event "' + event + '" (use "state" or "error")');
+      }
+      if (typeof fn !== 'function') throw new TypeError('cable: the ' + event + ' listener must be a function');
+      (event === 'state' ? this._stateListeners : this._errorListeners).add(fn);
       return this;
     }
 
     /** @returns {this} */
     off(event, fn) {
       if (event === 'state') this._stateListeners.delete(fn);
+      if (event === 'error') this._errorListeners.delete(fn);
       return this;
     }
 
@@ -1154,17 +1337,18 @@
     subscribe(channel, handlers, opts) {
       opts = opts || {};
       if (this._closed) throw new Error('cable: subscribe() after disconnect()');
-      if (typeof channel !== 'string' || channel.length === 0 || channel.length > 255) {
-        throw new TypeError('cable: a channel name is a string of 1 to 255 characters');
-      }
+      const problem = channelNameProblem(channel);
+      if (problem) throw new TypeError('cable: ' + problem);
       let cursor = null;
       if (opts.lastId !== undefined && opts.lastId !== null) {
         cursor = Number(opts.lastId);
         if (!isCursor(cursor)) throw new TypeError('cable: lastId must be an integer from 0 to 2^53-1');
       } else if (opts.history) {
         cursor = 0;
+      } else {
+        cursor = this._dispatcher.seen(channel); // "from now": this tab's newest position, if recent
       }
-      if (opts.token !== undefined && opts.token !== null) this._tokens.set(channel, String(opts.token));
+      if (opts.token !== undefined && opts.token !== null) this._keepToken(channel, String(opts.token));
       if (opts.cacheable === true) this._cacheable.add(channel);
       const sub = new Subscription(this, channel, cursor);
       for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
@@ -1184,6 +1368,8 @@
       this._presence.leaveAll();
       this._stop();
       this._closed = true;
+      for (const timer of this._tokenTimers.values()) this._env.clearTimeout(timer);
+      this._tokenTimers.clear();
       this._tabs.close();
       this._watcher.detach();
       this._dispatcher.clear();
@@ -1196,6 +1382,8 @@
       const same = state === this._state
         && (state !== 'reconnecting' || (info && this._stateInfo && info.attempt === this._stateInfo.attempt));
       if (same) return;
+      // Back after an outage: the server may have lost this tab's presence (a restart, an expiry).
+      if (state === 'connected' && this._state === 'reconnecting' && !this._suspended) this._presence.rejoin();
       this._state = state;
       this._stateInfo = info;
       if (state !== 'disconnected') this._tabs.shareState(state, info);
@@ -1234,23 +1422,95 @@
 
     /** Poll this channel with the cacheable GET form? Never one with a token: that is private. */
     _isCacheable(channel) {
-      return this._cacheable.has(channel) && !this._tokens.has(channel);
+      return this._cacheable.has(channel) && this._tokenFor(channel) === undefined;
+    }
+
+    /** The freshest token any tab holds for the channel (latest `exp`), or undefined. */
+    _tokenFor(channel) {
+      let best;
+      let bestExp = -1;
+      const consider = (token) => {
+        if (token === undefined) return;
+        const exp = tokenExpiry(token);
+        if (exp > bestExp) {
+          best = token;
+          bestExp = exp;
+        }
+      };
+      consider(this._tokens.get(channel));
+      for (const tokens of this._remoteTokens.values()) consider(tokens.get(channel));
+      return best;
     }
 
     /** The tokens of these channels as {channel: token}, or null if none has one. */
     _tokensFor(channels) {
       let tokens = null;
       for (const name of channels) {
-        if (this._tokens.has(name)) (tokens = tokens || {})[name] = this._tokens.get(name);
+        const token = this._tokenFor(name);
+        if (token !== undefined) (tokens = tokens || {})[name] = token;
       }
       return tokens;
     }
 
-    /** Leader, TabLink: a follower announced `channels` ({name: cursor}), their tokens, which are cacheable. */
-    _announced(channels, wasVisible, tokens, cacheable) {
-      for (const [channel, token] of Object.entries(tokens || {})) {
-        if (typeof token === 'string') this._tokens.set(channel, token);
+    /** Keeps this tab's token of a channel and, with getToken, refreshes it before it expires. */
+    _keepToken(channel, token) {
+      this._tokens.set(channel, token);
+      const timer = this._tokenTimers.get(channel);
+      if (timer !== undefined) this._env.clearTimeout(timer);
+      this._tokenTimers.delete(channel);
+      const exp = tokenExpiry(token);
+      if (!this._opts.getToken || exp <= 0) return;
+      const left = exp * 1000 - this._env.now();
+      // a minute before it expires, or at 80 % of a shorter life
+      const delay = Math.max(0, left - Math.min(TOKEN_REFRESH_MARGIN_MS, left * 0.2));
+      this._tokenTimers.set(channel, this._env.setTimeout(() => {
+        this._tokenTimers.delete(channel);
+        this._refreshToken(channel).catch((e) => this._warn('getToken("' + channel + '") failed', e));
+      }, delay));
+    }
+
+    /** Asks getToken for a new token of a channel this tab subscribes to; true if it brought one. */
+    async _refreshToken(channel) {
+      if (!this._opts.getToken || this._closed || !this._dispatcher.has(channel)) return false;
+      const token = await this._opts.getToken(channel);
+      if (typeof token !== 'string' || token === '' || token === this._tokens.get(channel)
+        || this._closed || !this._dispatcher.has(channel)) return false;
+      this._setToken(channel, token);
+      return true;
+    }
+
+    /** Subscription.setToken, getToken: a new token for the channel; a refused channel is asked again. */
+    _setToken(channel, token) {
+      this._keepToken(channel, token);
+      if (this._tabs.isLeader) {
+        this._poller.want(channel, this._dispatcher.cursor(channel));
+        this._poller.pollSoon(true);
+      } else {
+        this._tabs.announceSoon();
       }
+    }
+
+    /** Unsubscribe: a channel this tab no longer subscribes to keeps no token here. */
+    _forgetToken(channel) {
+      if (this._dispatcher.has(channel)) return;
+      this._tokens.delete(channel);
+      const timer = this._tokenTimers.get(channel);
+      if (timer !== undefined) this._env.clearTimeout(timer);
+      this._tokenTimers.delete(channel);
+    }
+
+    /** Leader, TabLink: a follower tab closed; its tokens go with it. */
+    _forgetTab(tabId) {
+      this._remoteTokens.delete(tabId);
+    }
+
+    /** Leader, TabLink: a follower announced `channels` ({name: cursor}), their tokens, which are cacheable. */
+    _announced(channels, wasVisible, tokens, cacheable, from) {
+      const own = new Map();
+      for (const [channel, token] of Object.entries(tokens || {})) {
+        if (typeof token === 'string') own.set(channel, token);
+      }
+      if (from !== undefined) this._remoteTokens.set(from, own);
       for (const channel of Array.isArray(cacheable) ? cacheable : []) {
         if (typeof channel === 'string') this._cacheable.add(channel);
       }
@@ -1278,6 +1538,45 @@
     _received(channel, page, sent) {
       this._tabs.post({ type: 'page', channel, cursor: sent, page });
       this._dispatcher.dispatch(channel, page, sent);
+    }
+
+    /** Leader, Poller: the server refused a channel; the followers and this tab hear of it. */
+    _refused(channel, info) {
+      this._tabs.post({ type: 'refused', channel, info });
+      this._refusedHere(channel, info);
+    }
+
+    /**
+     * A refused channel. With getToken, a 403 first asks for a fresh token (at most once per
+     * TOKEN_RETRY_MS and channel, so a token the server keeps refusing is reported, not looped on);
+     * otherwise, or if that brings none, this tab's subscriptions of it and 'error' listeners hear it.
+     */
+    _refusedHere(channel, info) {
+      const asked = this._tokenAsked.get(channel);
+      if (info.status === 403 && this._opts.getToken && this._dispatcher.has(channel)
+        && (asked === undefined || this._env.now() - asked > TOKEN_RETRY_MS)) {
+        this._tokenAsked.set(channel, this._env.now());
+        this._refreshToken(channel).then((renewed) => {
+          if (!renewed) this._reportRefusal(channel, info);
+        }, (e) => {
+          this._warn('getToken("' + channel + '") failed', e);
+          this._reportRefusal(channel, info);
+        });
+        return;
+      }
+      this._reportRefusal(channel, info);
+    }
+
+    _reportRefusal(channel, info) {
+      if (this._env.console) {
+        this._env.console.error('cable: the server refused channel "' + channel + '" (HTTP ' + info.status + '): '
+          + info.message);
+      }
+      this._dispatcher.refuse(channel, info);
+      for (const fn of [...this._errorListeners]) {
+        callSafely((what, e) => this._env.console && this._env.console.error('cable: an error listener threw', e),
+          'error listener', fn, info);
+      }
     }
 
     /** Follower, TabLink: the leader broadcast a page. */
@@ -1327,6 +1626,7 @@
 
     _unsubscribe(sub) {
       this._dispatcher.remove(sub);
+      this._forgetToken(sub.channel);
       this._presence.forget(sub);
       if (this._closed) return;
       if (this._tabs.isLeader) this._prune();

@@ -38,6 +38,7 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -49,7 +50,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code POST /cable/poll}: one request for many channels, each with the last id the client saw
  * (docs/protocol.md). Cursors at this node's known heads are answered from memory; with
  * {@code "wait": seconds} a poll that finds nothing is parked (no thread held) until one of its
- * channels moves or the wait ends.
+ * channels moves or the wait ends. A poll with a {@code null} ("from now") cursor is never parked: its
+ * answer is that channel's position, which the client needs before any event can be its first.
  *
  * <p>{@code GET /cable/poll?channel=..&after=..} is the cacheable form for one channel that
  * {@code cable.public-channels} opens to everyone: the answer carries an {@code ETag} and a short
@@ -112,7 +114,23 @@ public class PollResource {
     }
 
     /** A parsed poll request. */
-    record Request(Map<String, Long> cursors, long waitMillis) {
+    /**
+     * A poll's cursors for the channels it may read, the channels it may not (each with its own
+     * error: one refused channel never fails the others), and how long it may wait.
+     */
+    record Request(Map<String, Long> cursors, Map<String, ChannelError> refused, long waitMillis) {
+
+        Request(Map<String, Long> cursors, long waitMillis) {
+            this(cursors, Map.of(), waitMillis);
+        }
+    }
+
+    /** Why one channel of a poll is not answered: 400 (invalid name) or 403 (private, not allowed). */
+    record ChannelError(int status, String message) {
+
+        RuntimeException whole() {
+            return status == 403 ? Refusal.forbidden(message) : new CableException(message);
+        }
     }
 
     @POST
@@ -122,9 +140,9 @@ public class PollResource {
         long started = System.nanoTime();
         try {
             Request request = parse(JsonBodies.readObject(body));
-            Answer answer = answer(request.cursors());
-            if (answer.empty() && request.waitMillis() > 0 && waiting.get() < maxWaiting
-                    && heads.canTrack(request.cursors().keySet())) {
+            Answer answer = answer(request.cursors(), request.refused());
+            if (answer.empty() && request.waitMillis() > 0 && !request.cursors().containsValue(null)
+                    && waiting.get() < maxWaiting && heads.canTrack(request.cursors().keySet())) {
                 park(request, response, System.currentTimeMillis() + request.waitMillis());
             } else {
                 metrics.polled(Duration.ofNanos(System.nanoTime() - started), answer.empty());
@@ -215,20 +233,33 @@ public class PollResource {
                     + ") channels, this one names " + map.size());
         }
         Map<String, Long> cursors = new LinkedHashMap<>();
-        map.forEach((channel, cursor) -> cursors.put(CableNames.requireChannel(channel),
-                JsonBodies.cursor(channel, cursor)));
+        Map<String, ChannelError> refused = new LinkedHashMap<>();
+        map.forEach((channel, cursor) -> {
+            Long valid = JsonBodies.cursor(channel, cursor); // a malformed cursor refuses the request
+            try {
+                cursors.put(CableNames.requireChannel(channel), valid);
+            } catch (CableException badName) {
+                refused.put(channel, new ChannelError(400, badName.getMessage()));
+            }
+        });
         Map<String, String> tokens = tokens(request.get("tokens"));
+        long waitMillis = waitMillis(request.get("wait"));
         Optional<String> caller = null;
-        for (String channel : cursors.keySet()) {
+        for (String channel : List.copyOf(cursors.keySet())) {
             if (access.isPrivate(channel) || tokens.containsKey(channel)) {
                 caller = caller != null ? caller : identity.currentUser();
                 if (!access.read(channel, tokens.get(channel), caller).allowed()) {
-                    // the whole request is refused: no other channel's events leak with the refusal
-                    throw Refusal.forbidden(String.format(NOT_ALLOWED, channel));
+                    // refused alone: its entry carries the error and nothing of the channel
+                    cursors.remove(channel);
+                    refused.put(channel, new ChannelError(403, String.format(NOT_ALLOWED, channel)));
                 }
             }
         }
-        return new Request(cursors, waitMillis(request.get("wait")));
+        if (cursors.isEmpty()) {
+            // nothing to answer: the request itself is refused, as a poll of one channel always was
+            throw refused.values().iterator().next().whole();
+        }
+        return new Request(cursors, refused, waitMillis);
     }
 
     /** {@code "tokens": {channel: token}}, optional. */
@@ -265,14 +296,21 @@ public class PollResource {
     }
 
     Answer answer(Map<String, Long> cursors) {
+        return answer(cursors, Map.of());
+    }
+
+    /** Refused channels make an answer that is never held: the client must learn of them at once. */
+    Answer answer(Map<String, Long> cursors, Map<String, ChannelError> refused) {
         JsonObjectBuilder channels = JSON.createObjectBuilder();
-        boolean empty = true;
+        boolean empty = refused.isEmpty();
         for (Map.Entry<String, Long> entry : cursors.entrySet()) {
             SharedReads.Rendered rendered = page(entry.getKey(), entry.getValue());
             MessagePage page = rendered.page();
             empty &= page.isEmpty() && !page.reset() && !page.more();
             channels.add(entry.getKey(), rendered.json());
         }
+        refused.forEach((channel, error) -> channels.add(channel, JSON.createObjectBuilder()
+                .add("error", JSON.createObjectBuilder().add("status", error.status()).add("message", error.message()))));
         return new Answer(JSON.createObjectBuilder().add("channels", channels).build().toString(), empty);
     }
 
@@ -326,9 +364,7 @@ public class PollResource {
     }
 
     private void repark(Request request, AsyncResponse response, long deadline) {
-        Map<String, Long> cursors = new LinkedHashMap<>(request.cursors());
-        // a null cursor means "from now": wait from the head the first answer reported
-        cursors.replaceAll((channel, cursor) -> cursor != null ? cursor : Math.max(0, heads.known(channel)));
+        Map<String, Long> cursors = request.cursors();
         ChannelHeads.Waiter[] current = new ChannelHeads.Waiter[1];
         response.setTimeoutHandler(r -> {
             ChannelHeads.Waiter waiter = current[0];

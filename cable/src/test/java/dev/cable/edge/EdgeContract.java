@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -153,15 +154,24 @@ public abstract class EdgeContract {
 
     @Test
     @Order(10)
-    public void aPrivateChannelWithoutTokenIsRefusedAndNothingElseOfTheRequestLeaks() throws Exception {
+    public void aPrivateChannelWithoutTokenIsRefusedAloneAndNothingOfItLeaks() throws Exception {
         String open = "public:" + UUID.randomUUID();
         String secret = "private-room:" + UUID.randomUUID();
         publish(open, "visible");
-        Answer answer = post("cable/poll", "{\"channels\":{" + q(open) + ":0," + q(secret) + ":0}}");
-        assertEquals(403, answer.status());
-        assertTrue(answer.json().getString("error").contains(secret), "names the channel");
-        assertFalse(answer.body().contains("visible"), "no event of the public channel comes with the refusal");
-        assertEquals(403, post("cable/poll", "{\"channels\":{\"presence-lobby\":null}}").status());
+        publish(secret, "hidden");
+        Answer answer = post("cable/poll", "{\"channels\":{" + q(open) + ":0," + q(secret) + ":0,\"bad\\u0007name\":0}}");
+        assertEquals(200, answer.status(), "one refused channel does not fail the others");
+        JsonObject channels = answer.json().getJsonObject("channels");
+        assertEquals("visible", channels.getJsonObject(open).getJsonArray("messages").getJsonObject(0).getString("event"));
+        JsonObject refused = channels.getJsonObject(secret).getJsonObject("error");
+        assertEquals(403, refused.getInt("status"));
+        assertTrue(refused.getString("message").contains(secret), "names the channel");
+        assertEquals(Set.of("error"), channels.getJsonObject(secret).keySet(), "no page, no cursor of the private channel");
+        assertFalse(answer.body().contains("hidden"));
+        assertEquals(400, channels.getJsonObject("bad\u0007name").getJsonObject("error").getInt("status"));
+        Answer alone = post("cable/poll", "{\"channels\":{\"presence-lobby\":null}}");
+        assertEquals(403, alone.status(), "a poll with nothing it may read is refused whole");
+        assertTrue(alone.json().getString("error").contains("presence-lobby"));
     }
 
     @Test

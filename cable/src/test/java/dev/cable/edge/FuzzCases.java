@@ -56,6 +56,10 @@ final class FuzzCases {
         final List<Stored> stored = new ArrayList<>();
         /** For an OK poll: the channel names asked for, with their cursors (null, 0 or n). */
         final Map<String, Long> polled = new LinkedHashMap<>();
+        /** For an OK poll: channels refused alone, with the status their error entry must carry. */
+        final Map<String, Integer> refusedChannels = new LinkedHashMap<>();
+        /** For an OK poll: channels the protocol leaves open (a page or an error entry). */
+        final List<String> eitherChannels = new ArrayList<>();
         /** For an OK join or heartbeat: the user who must be listed, with the info a join set. */
         String presentUser;
         JsonValue presentInfo;
@@ -497,6 +501,9 @@ final class FuzzCases {
             int n = r.nextInt(100) < 4 ? one(r, 50, 51, 60) : 1 + r.nextInt(4);
             Map<String, Object> channels = new LinkedHashMap<>();
             Map<String, Long> cursors = new LinkedHashMap<>();
+            Map<String, Integer> refused = new LinkedHashMap<>();
+            List<String> open = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 String name = n >= 50 ? unique + "." + i : name(r, unique + "." + i);
                 if (channels.containsKey(name)) {
@@ -504,11 +511,13 @@ final class FuzzCases {
                 }
                 String problem = nameProblem(name);
                 if (problem != null) {
-                    c.reject(problem);
+                    refused.put(name, 400);
+                    problems.add(problem);
                 } else if (name.indexOf(0x7F) >= 0) {
-                    c.either("DEL in a channel name (the doc forbids C0/C1 controls; DEL is in neither)");
+                    open.add(name);
                 } else if (isPrivate(name)) {
-                    c.reject("private channel without a token");
+                    refused.put(name, 403);
+                    problems.add("private channel without a token");
                 }
                 Object cursor = cursor(r, c, cursors, name);
                 channels.put(name, cursor);
@@ -516,9 +525,24 @@ final class FuzzCases {
             if (channels.size() > 50) {
                 c.reject("more than 50 channels");
             }
+            // A refused channel is refused alone (an error entry in a 200 answer) unless nothing of
+            // the poll could be answered: then the request is refused, as a poll of one channel is.
+            cursors.keySet().removeAll(refused.keySet());
+            cursors.keySet().removeAll(open);
+            boolean answerable = channels.keySet().stream().anyMatch(n -> !refused.containsKey(n) && !open.contains(n));
+            if (!answerable && open.isEmpty()) {
+                problems.forEach(c::reject);
+            } else if (!answerable) {
+                c.either("DEL in a channel name (the doc forbids C0/C1 controls; DEL is in neither)");
+            }
+            if (!open.isEmpty()) {
+                c.either("DEL in a channel name (the doc forbids C0/C1 controls; DEL is in neither)");
+            }
             top.put("channels", channels);
-            if (c.expect == Expect.OK) {
+            if (c.expect != Expect.REJECT) {
                 c.polled.putAll(cursors);
+                c.refusedChannels.putAll(refused);
+                c.eitherChannels.addAll(open);
             }
         }
         if (r.nextInt(100) < 25) {

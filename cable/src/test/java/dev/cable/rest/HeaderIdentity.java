@@ -1,20 +1,17 @@
 package dev.cable.rest;
 
 import dev.cable.PresenceIdentity;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 
 /**
- * A replacement {@link PresenceIdentity}, as an application would write one: here the user comes
- * from a header the test's "login" sets.
+ * A replacement {@link PresenceIdentity}, as an application would write one: a plain bean (no
+ * {@code @Alternative}), which Cable must prefer to its own default. Here the user comes from a
+ * header the test's "login" sets.
  */
 @ApplicationScoped
-@Alternative
-@Priority(1)
 public class HeaderIdentity implements PresenceIdentity {
 
     public static final String HEADER = "X-Test-User";

@@ -61,7 +61,7 @@ public class HttpEndpointsIT {
         config.put("cable.publish.token", TOKEN);
         config.put("cable.max-payload-bytes", Integer.toString(MAX_PAYLOAD));
         config.put("cable.max-request-bytes", "65536");
-        return CableDeployment.war(config, HeaderIdentity.class);
+        return CableDeployment.war(config, HeaderIdentity.class, TeamAuthorizer.class);
     }
 
     @BeforeEach
@@ -250,6 +250,25 @@ public class HttpEndpointsIT {
     }
 
     @Test
+    public void aLongPollWithAFromNowCursorIsAnsweredAtOnceWithTheChannelsPosition() throws Exception {
+        // The client needs the position before any event can be its first: a poll parked on "from
+        // now" and woken by an event would hand over an event the client has no position for.
+        String channel = fresh("from-now");
+        String quiet = fresh("quiet-beside");
+        long quietHead = head(quiet);
+        publish("{\"channel\":" + quote(channel) + ",\"event\":\"old\",\"payload\":1}");
+        long started = System.nanoTime();
+        Answer answer = post("cable/poll", "{\"channels\":{" + quote(channel) + ":null," + quote(quiet) + ":"
+                + quietHead + "},\"wait\":20}");
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(200, answer.status());
+        JsonObject page = answer.body().getJsonObject("channels").getJsonObject(channel);
+        assertTrue(page.getJsonArray("messages").isEmpty(), "from now: no history");
+        assertEquals(head(channel), page.getJsonNumber("lastId").longValue());
+        assertTrue(tookMillis < 5000, "answered after " + tookMillis + " ms, not held for the wait");
+    }
+
+    @Test
     public void aLongPollWithNothingNewEndsEmptyAtItsWait() throws Exception {
         String channel = fresh("quiet");
         long cursor = head(channel);
@@ -350,6 +369,24 @@ public class HttpEndpointsIT {
             request.header(HeaderIdentity.HEADER, user);
         }
         return send(request.build());
+    }
+
+    @Test
+    public void theApplicationsOwnAuthorizerBeanOpensAPrivateChannelToItsUserOnly() throws Exception {
+        String channel = TeamAuthorizer.PREFIX + "alice:" + UUID.randomUUID();
+        String body = "{\"channels\":{" + quote(channel) + ":null}}";
+        HttpRequest.Builder asAlice = HttpRequest.newBuilder(base.resolve("cable/poll"))
+                .header("Content-Type", "application/json").header(HeaderIdentity.HEADER, "alice")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder asBob = HttpRequest.newBuilder(base.resolve("cable/poll"))
+                .header("Content-Type", "application/json").header(HeaderIdentity.HEADER, "bob")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+
+        Answer alice = send(asAlice.build());
+        assertEquals(200, alice.status(), () -> alice.raw().body());
+        assertTrue(alice.body().getJsonObject("channels").containsKey(channel));
+        assertRejected(403, send(asBob.build()));
+        assertRejected(403, post("cable/poll", body));
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -171,5 +172,76 @@ public class BrowserIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, published.statusCode(), published.body());
         waitFor(carol, "the message after the outage", b -> shows(b, "Back after the outage"));
+    }
+
+    private void publish(String channel, String event, String payload) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(page("cable/publish")))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"" + channel + "\",\"event\":\"" + event
+                        + "\",\"payload\":" + payload + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, published.statusCode(), published.body());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> received(WebDriver browser) {
+        return (List<Object>) ((JavascriptExecutor) browser).executeScript("return window.received.slice()");
+    }
+
+    @Test
+    public void aLongPollingSubscriptionReceivesItsVeryFirstEvent() throws Exception {
+        WebDriver browser = browser();
+        browser.get(page("index.html"));
+        String channel = "browser:first:" + UUID.randomUUID();
+        ((JavascriptExecutor) browser).executeScript("window.received = [];"
+                + "const c = cable.connect({endpoint: 'cable/poll', longPoll: true, shareTabs: false});"
+                + "window.longPoller = c;"
+                + "c.subscribe(arguments[0], {note: p => window.received.push(p)});", channel);
+        // no waiting for "connected": the events come while the first polls are under way, as in an app
+        Thread.sleep(2000);
+        assertEquals("connected", ((JavascriptExecutor) browser).executeScript("return window.longPoller.state"),
+                "connected on the first answer, not after a whole wait");
+        publish(channel, "note", "\"first\"");
+        Thread.sleep(500);
+        publish(channel, "note", "\"second\"");
+        waitFor(browser, "both events", b -> received(b).size() >= 2);
+        Thread.sleep(1000);
+        assertEquals(List.of("first", "second"), received(browser));
+    }
+
+    @Test
+    public void aSubscriptionRemountedWhileAPollIsInFlightReceivesEveryLaterEvent() throws Exception {
+        WebDriver browser = browser();
+        browser.get(page("index.html"));
+        String channel = "browser:remount:" + UUID.randomUUID();
+        // Every poll answer reaches the client 1.5 s late; 300 ms after a poll leaves, the view
+        // unmounts (unsubscribe), mounts again (subscribe "from now"), and an event lands.
+        ((JavascriptExecutor) browser).executeScript("window.received = []; window.remounted = false;"
+                + "let armed = false; const channel = arguments[0], token = arguments[1];"
+                + "const slow = (url, init) => {"
+                + "  const answer = fetch(url, init).then(r => new Promise(ok => setTimeout(() => ok(r), 1500)));"
+                + "  if (armed && String(url).endsWith('poll')) { armed = false; setTimeout(remount, 300); }"
+                + "  return answer; };"
+                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, pollInterval: 1000, env: {fetch: slow}});"
+                + "window.remountClient = c;"
+                + "let view = c.subscribe(channel, {note: () => {}});"
+                + "function remount() { view.unsubscribe();"
+                + "  view = c.subscribe(channel, {note: p => window.received.push(p)});"
+                + "  fetch('cable/publish', {method: 'POST', headers: {'Content-Type': 'application/json',"
+                + "    'Authorization': 'Bearer ' + token}, body: JSON.stringify({channel, event: 'note', payload: 'meanwhile'})})"
+                + "    .then(() => { window.remounted = true; }); }"
+                + "c.onStateChange(s => { if (s === 'connected') setTimeout(() => { armed = true; }, 100); });",
+                channel, TOKEN);
+        waitFor(browser, "the remount", b -> Boolean.TRUE.equals(((JavascriptExecutor) b).executeScript("return window.remounted")));
+        List<String> later = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(700);
+            publish(channel, "note", "\"later-" + i + "\"");
+            later.add("later-" + i);
+        }
+        waitFor(browser, "the later events", b -> received(b).containsAll(later));
+        List<Object> got = received(browser);
+        assertEquals(later, got.stream().filter(later::contains).toList(), "every later event once, in order: " + got);
     }
 }
