@@ -1,7 +1,15 @@
 // Hand-written fakes for the cable.js tests: clock, fetch, a poll server that follows
 // docs/protocol.md, document, BroadcastChannel, Web Locks. No npm packages.
 
-import '../../main/resources/META-INF/resources/cable.js';
+import { pathToFileURL } from 'node:url';
+
+// CABLE_CLIENT=path runs the suite against another build of the client (Maven runs it on the
+// minified one too); by default the source.
+await import(process.env.CABLE_CLIENT ? pathToFileURL(process.env.CABLE_CLIENT).href
+  : '../../main/resources/META-INF/resources/cable.js');
+
+/** True when the suite runs on the minified build, whose internals have other names. */
+export const MINIFIED = Boolean(process.env.CABLE_CLIENT);
 
 export const cable = globalThis.cable;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBroadcastHub, createClock, createLocks, createTab, FakeServer, recorder } from './fakes.mjs';
+import { createBroadcastHub, createClock, createLocks, createTab, FakeServer, MINIFIED, recorder } from './fakes.mjs';
 
 /** A browser with one origin: tabs share the clock, the server, BroadcastChannel and Web Locks. */
 function browser({ latency = 0, options = {} } = {}) {
@@ -118,7 +118,8 @@ test('when the leader dies with a poll in flight, the next leader re-polls from 
   assert.deepEqual(rg.ids(), ids);
 });
 
-test('after a hand-over, a stale (too low) cursor makes the new leader re-poll, and nothing is repeated', async () => {
+// (replaces an internal method: the source build only)
+test('after a hand-over, a stale (too low) cursor makes the new leader re-poll, and nothing is repeated', { skip: MINIFIED }, async () => {
   const b = browser();
   const a = await b.open();
   const f = await b.open();

@@ -37,6 +37,8 @@ public class LibraryJarIT {
         for (String file : List.of("cable.js", "cable.mjs", "cable.d.ts", "cable.d.mts")) {
             assertTrue(entries.contains("META-INF/resources/" + file), file);
         }
+        assertTrue(entries.stream().anyMatch(n -> n.matches("META-INF/cable-client/[^/]+/cable\\.min\\.js")), "the minified build");
+        assertTrue(entries.stream().anyMatch(n -> n.matches("META-INF/cable-client/[^/]+/cable\\.min\\.js\\.gz")), "its gzip twin");
     }
 
     @Test

@@ -529,7 +529,7 @@ final class FuzzCases {
             // the poll could be answered: then the request is refused, as a poll of one channel is.
             cursors.keySet().removeAll(refused.keySet());
             cursors.keySet().removeAll(open);
-            boolean answerable = channels.keySet().stream().anyMatch(n -> !refused.containsKey(n) && !open.contains(n));
+            boolean answerable = channels.keySet().stream().anyMatch(k -> !refused.containsKey(k) && !open.contains(k));
             if (!answerable && open.isEmpty()) {
                 problems.forEach(c::reject);
             } else if (!answerable) {

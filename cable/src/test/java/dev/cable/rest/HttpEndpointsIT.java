@@ -250,6 +250,36 @@ public class HttpEndpointsIT {
     }
 
     @Test
+    public void theMinifiedClientIsServedGzippedUnderAVersionedNameThatCachesForAYear() throws Exception {
+        String version = Json.createReader(new StringReader(java.nio.file.Files.readString(java.nio.file.Path.of("package.json"))))
+                .readObject().getString("version");
+        String path = "cable-client/" + version + "/cable.min.js";
+        HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zipped.statusCode());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        assertEquals("public, max-age=31536000, immutable", zipped.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(zipped.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(zipped.body().length <= 8192, "the budget: " + zipped.body().length + " bytes");
+        String script = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(script.startsWith("/*! cable.js " + version), script.substring(0, 40));
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, plain.statusCode());
+        assertFalse(plain.headers().firstValue("Content-Encoding").isPresent());
+        assertEquals(script, plain.body());
+        assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("cable.js")).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode(), "the plain script stays");
+        for (String missing : List.of("cable-client/0.0.0-none/cable.min.js", "cable-client/" + version + "/cable.js",
+                "cable-client/%2e%2e/%2e%2e/WEB-INF/web.xml", "cable-client/")) {
+            assertEquals(404, http.send(HttpRequest.newBuilder(base.resolve(missing)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode(), missing);
+        }
+    }
+
+    @Test
     public void aLongPollWithAFromNowCursorIsAnsweredAtOnceWithTheChannelsPosition() throws Exception {
         // The client needs the position before any event can be its first: a poll parked on "from
         // now" and woken by an event would hand over an event the client has no position for.
