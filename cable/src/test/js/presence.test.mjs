@@ -214,3 +214,18 @@ test('connected again after an outage, the tab joins its channels again with the
   assert.equal(joins.length, 2, 'joined again once, after the outage');
   assert.deepEqual(joins[1].body.info, { name: 'Bob' });
 });
+
+test('a reset on a joined channel joins it again with the info (the store may have lost the presence too)', async () => {
+  const server = new FakeServer();
+  server.emit('room', 'm', 1);
+  const tab = createTab({ server, options: { heartbeatInterval: 60000 } });
+  const sub = tab.client.subscribe('room', {}, { lastId: server.lastId('room') });
+  await sub.join({ name: 'Eve' });
+  await tab.clock.advance(0);
+  server.channels.delete('room'); // the store lost the channel: a new life, the cursor is from the old one
+  server.emit('room', 'm', 2);
+  await tab.clock.advance(3000);
+  const joins = presenceCalls(tab).filter((c) => c.url.endsWith('/join'));
+  assert.equal(joins.length, 2, 'joined again after the reset');
+  assert.deepEqual(joins[1].body.info, { name: 'Eve' });
+});

@@ -584,6 +584,7 @@
           }
           if (reset.size > 0) this._domCursor.delete(channel);
         }
+        if (reset.size > 0 && this.onReset) this.onReset(channel);
         const readers = subs.filter((s) => reset.has(s) || covers(s._cursor));
         if (sent === null && messages.length > 0) {
           // An answer to "from now" that carries events (a server that held the poll until one came):
@@ -1247,6 +1248,8 @@
       const http = new Http(env, this._opts);
       this._dispatcher = new Dispatcher(env);
       this._presence = new PresenceKeeper(this, env, this._opts, http, this._session);
+      // The store lost or trimmed the channel: its presence may be gone with it.
+      this._dispatcher.onReset = (channel) => this._presence.rejoinChannel(channel);
       this._poller = new Poller(this, env, this._opts, http);
       this._watcher = new PageWatcher(this, env);
       this._tabs = new TabLink(this, env, {

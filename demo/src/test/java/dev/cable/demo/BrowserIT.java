@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cable.CableDeployment;
+import dev.cable.ChannelTokens;
 import dev.cable.rest.TcpProxy;
 import java.io.File;
 import java.io.IOException;
@@ -45,6 +46,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public class BrowserIT {
 
     static final String TOKEN = "browser-" + UUID.randomUUID();
+    static final String SECRET = "browser-secret-" + UUID.randomUUID();
+    static final ChannelTokens TOKENS = new ChannelTokens(java.util.Optional.of(SECRET));
     static TcpProxy redisProxy;
 
     @ArquillianResource
@@ -59,6 +62,7 @@ public class BrowserIT {
         Map<String, String> config = new LinkedHashMap<>(CableDeployment.redis("cable-browser-" + System.nanoTime() + ":"));
         config.put("cable.redis.uri", "redis://127.0.0.1:" + redisProxy.port());
         config.put("cable.publish.token", TOKEN);
+        config.put("cable.secret", SECRET);
         return CableDeployment.application(config);
     }
 
@@ -243,5 +247,97 @@ public class BrowserIT {
         waitFor(browser, "the later events", b -> received(b).containsAll(later));
         List<Object> got = received(browser);
         assertEquals(later, got.stream().filter(later::contains).toList(), "every later event once, in order: " + got);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(WebDriver browser, String name) {
+        return (List<Object>) ((JavascriptExecutor) browser).executeScript("return (window[arguments[0]] || []).slice()", name);
+    }
+
+    @Test
+    public void aRefusedChannelIsReportedWhileTheOthersGoOn() throws Exception {
+        WebDriver browser = browser();
+        browser.get(page("index.html"));
+        String open = "browser:open:" + UUID.randomUUID();
+        String secret = "private-browser:" + UUID.randomUUID();
+        ((JavascriptExecutor) browser).executeScript("window.received = []; window.errors = [];"
+                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, pollInterval: 1000});"
+                + "c.subscribe(arguments[0], {note: p => window.received.push(p)});"
+                + "c.subscribe(arguments[1], {note: p => window.received.push('LEAK ' + p),"
+                + "  error: e => window.errors.push(e.channel + ' ' + e.status)});", open, secret);
+        waitFor(browser, "the refusal", b -> !list(b, "errors").isEmpty());
+        assertEquals(List.of(secret + " 403"), list(browser, "errors"));
+        publish(secret, "note", "\"hidden\"");
+        publish(open, "note", "\"one\"");
+        publish(open, "note", "\"two\"");
+        waitFor(browser, "the open channel's events", b -> received(b).size() >= 2);
+        Thread.sleep(1500);
+        assertEquals(List.of("one", "two"), received(browser));
+    }
+
+    @Test
+    public void oneTabsExpiredTokenDoesNotStallTheOtherTabs() throws Exception {
+        WebDriver browser = browser();
+        String channel = "private-shared:" + UUID.randomUUID();
+        String open = "browser:shared-open:" + UUID.randomUUID();
+        String fresh = TOKENS.issue(channel, null, null, Duration.ofMinutes(10));
+        String expiring = TOKENS.issue(channel, null, null, Duration.ofSeconds(3));
+        String script = "window.received = []; window.errors = [];"
+                + "const c = cable.connect({endpoint: 'cable/poll', pollInterval: 1000});"
+                + "c.subscribe(arguments[0], {note: p => window.received.push(p), error: e => window.errors.push(e.status)},"
+                + "  {token: arguments[2]});"
+                + "c.subscribe(arguments[1], {note: p => window.received.push(p)});";
+        browser.get(page("index.html"));
+        ((JavascriptExecutor) browser).executeScript(script, channel, open, fresh);
+        String first = browser.getWindowHandle();
+        browser.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        browser.get(page("index.html"));
+        ((JavascriptExecutor) browser).executeScript(script, channel, open, expiring);
+        String second = browser.getWindowHandle();
+        Thread.sleep(5000); // the second tab's token has expired by now
+        publish(channel, "note", "\"private\"");
+        publish(open, "note", "\"public\"");
+        for (String tab : List.of(second, first)) {
+            browser.switchTo().window(tab);
+            waitFor(browser, "both events in every tab", b -> received(b).size() >= 2);
+            assertEquals(List.of("private", "public"), received(browser).stream().sorted(java.util.Comparator.comparing(Object::toString)).toList());
+            assertEquals(List.of(), list(browser, "errors"));
+        }
+    }
+
+    @Test
+    public void afterAnOutageLongerThanThePresenceTimeoutTheUserIsListedAgain() throws Exception {
+        WebDriver dave = browser();
+        dave.get(page("chat.html"));
+        enterChat(dave, "Dave");
+        waitFor(dave, "connected", b -> text(b, "state").equals("connected"));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        java.util.function.Supplier<String> listed = () -> {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(page("cable/presence/users?channel=demo:chat"))).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                return e.toString();
+            }
+        };
+        assertTrue(listed.get().contains("Dave"), listed.get());
+
+        redisProxy.cut(); // the deployment's presence timeout is 6 s
+        try {
+            waitFor(dave, "the client to notice the outage", b -> text(b, "state").equals("reconnecting"));
+            Thread.sleep(9000);
+        } finally {
+            redisProxy.restore();
+        }
+        waitFor(dave, "the client to reconnect", b -> text(b, "state").equals("connected"));
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!listed.get().contains("Dave") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(listed.get().contains("Dave"), "the server lists Dave again: " + listed.get());
+        waitFor(dave, "Dave in his own online list", b -> text(b, "online-list").contains("Dave"));
+        File shot = ((ChromeDriver) dave).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Path.of(System.getProperty("cable.it.screenshots", "target"), "chat-after-outage.png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }
