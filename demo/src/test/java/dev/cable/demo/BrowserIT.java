@@ -168,13 +168,8 @@ public class BrowserIT {
         }
         waitFor(carol, "the client to reconnect", b -> text(b, "state").equals("connected"));
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> published = http.send(HttpRequest.newBuilder(URI.create(page("cable/publish")))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"channel\":\"demo:chat\",\"event\":\"message:new\","
-                        + "\"payload\":{\"user\":\"ops\",\"text\":\"Back after the outage\",\"at\":\"2026-11-25T20:00:00Z\"}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, published.statusCode(), published.body());
+        publish("demo:chat", "message:new",
+                "{\"user\":\"ops\",\"text\":\"Back after the outage\",\"at\":\"2026-11-25T20:00:00Z\"}");
         waitFor(carol, "the message after the outage", b -> shows(b, "Back after the outage"));
     }
 
@@ -188,9 +183,8 @@ public class BrowserIT {
         assertEquals(200, published.statusCode(), published.body());
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Object> received(WebDriver browser) {
-        return (List<Object>) ((JavascriptExecutor) browser).executeScript("return window.received.slice()");
+        return list(browser, "received");
     }
 
     @Test
