@@ -229,3 +229,18 @@ test('a reset on a joined channel joins it again with the info (the store may ha
   assert.equal(joins.length, 2, 'joined again after the reset');
   assert.deepEqual(joins[1].body.info, { name: 'Eve' });
 });
+
+test('a join again that the server refuses (401: the login is gone) is told to the joined subscription as error', async () => {
+  const server = new FakeServer();
+  let loggedIn = true;
+  const tab = createTab({ server, options: { heartbeatInterval: 20000 } });
+  const handle = server.handle.bind(server);
+  server.handle = (call) => (!loggedIn && call.url.includes('/presence/')
+    ? { status: 401, body: { error: 'who are you?' } } : handle(call));
+  const errors = [];
+  const sub = tab.client.subscribe('room', { error: (e) => errors.push(e) });
+  await sub.join({ name: 'Zoe' });
+  loggedIn = false; // e.g. the server restarted and the HTTP session with the login is gone
+  await tab.clock.advance(20000);
+  assert.deepEqual(errors, [{ channel: 'room', status: 401, message: 'who are you?', presence: true }]);
+});

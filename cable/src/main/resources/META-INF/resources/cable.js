@@ -106,7 +106,7 @@
   function credentialsOption(value) {
     if (value === undefined || value === null) return 'same-origin';
     if (value === 'omit' || value === 'same-origin' || value === 'include') return value;
-    throw new TypeError('cable: credentials must be "omit", "same-origin" or "include"');
+    throw new TypeError('cable: credentials: "omit", "same-origin" or "include"');
   }
 
   function resolveOptions(options) {
@@ -1105,10 +1105,16 @@
       this._startHeartbeat();
     }
 
+    /** Joins again; a refusal (401: the caller is no longer known) goes to the joined subscriptions as 'error'. */
     rejoinChannel(channel) {
       const entry = this._joined.get(channel);
       if (!entry || this._client._closed) return;
-      this._post('join', channel, entry.info).catch((e) => this._client._warn('presence join failed', e));
+      this._post('join', channel, entry.info).catch((e) => {
+        this._client._warn('presence join failed', e);
+        if (e.status >= 400 && e.status < 500) {
+          for (const sub of entry.subs) sub._emitSpecial('error', { channel, status: e.status, message: e.message, presence: true });
+        }
+      });
     }
 
     /**
@@ -1326,7 +1332,7 @@
       if (this._closed) throw new Error('cable: subscribe() after disconnect()');
       if (!validChannelName(channel)) {
         throw new TypeError('cable: invalid channel name ' + JSON.stringify(channel)
-          + ' (1-255 characters, no control characters or unpaired surrogates)');
+          + ' (1-255 characters, no control characters)');
       }
       let cursor = null;
       if (opts.lastId !== undefined && opts.lastId !== null) {
