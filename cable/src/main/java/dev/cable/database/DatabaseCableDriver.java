@@ -35,6 +35,11 @@ public class DatabaseCableDriver implements CableDriver {
 
     private static final int KNOWN_CHANNELS_LIMIT = 100_000;
 
+    /** The fix when the caller's transaction already holds a non-XA connection of another datasource. */
+    static final String SECOND_RESOURCE = " (the emit runs in your transaction, which already uses another, non-XA "
+            + "datasource: set cable.database.datasource to that datasource's JNDI name so Cable shares its "
+            + "connection, or emit with Event<CableBroadcast>.fire after the commit; docs/install.md)";
+
     @Inject
     DatabaseMessageStore store;
 
@@ -169,8 +174,9 @@ public class DatabaseCableDriver implements CableDriver {
         } catch (CableException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CableUnavailableException("the database driver could not " + action + ": "
-                    + rootMessage(e) + " (check cable.datasource.url and that the database is up)", e);
+            String cause = rootMessage(e);
+            throw new CableUnavailableException("the database driver could not " + action + ": " + cause
+                    + (cause.contains("non-XA") ? SECOND_RESOURCE : " (check cable.datasource.url and that the database is up)"), e);
         }
     }
 
