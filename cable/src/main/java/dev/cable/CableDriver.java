@@ -128,6 +128,10 @@ public interface CableDriver {
      *       {@code reset} and carries the oldest retained events instead;</li>
      *   <li>{@code more} says the limit cut the page.</li>
      * </ul>
+     * A {@code reset} is confirmed by reading once more before it is answered: the head and the
+     * messages are two reads, and a reader that meets a commit between them (or a store connection
+     * that has not yet seen it) would otherwise tell a client to reload for nothing. Resets are rare,
+     * so the second read costs nothing on the common path.
      */
     default MessagePage getMessages(String channel, long afterId, int limit) {
         if (afterId < 0) {
@@ -136,6 +140,11 @@ public interface CableDriver {
         if (limit < 1) {
             throw new CableException("limit must be at least 1, was " + limit);
         }
+        MessagePage page = readPage(channel, afterId, limit);
+        return page.reset() ? readPage(channel, afterId, limit) : page;
+    }
+
+    private MessagePage readPage(String channel, long afterId, int limit) {
         ChannelState state = state(channel);
         if (state.isUnknown()) {
             return afterId == 0 ? MessagePage.empty(0) : new MessagePage(List.of(), 0, false, true);
