@@ -37,8 +37,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -245,12 +245,13 @@ public class PollResource {
         Map<String, String> tokens = tokens(request.get("tokens"));
         long waitMillis = waitMillis(request.get("wait"));
         Optional<String> caller = null;
-        for (String channel : List.copyOf(cursors.keySet())) {
+        for (Iterator<String> names = cursors.keySet().iterator(); names.hasNext(); ) {
+            String channel = names.next();
             if (access.isPrivate(channel) || tokens.containsKey(channel)) {
                 caller = caller != null ? caller : identity.currentUser();
                 if (!access.read(channel, tokens.get(channel), caller).allowed()) {
                     // refused alone: its entry carries the error and nothing of the channel
-                    cursors.remove(channel);
+                    names.remove();
                     refused.put(channel, new ChannelError(403, String.format(NOT_ALLOWED, channel)));
                 }
             }
