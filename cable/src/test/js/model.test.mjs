@@ -1,7 +1,8 @@
 // Model-based test of cable.js against the fake server: seeded random runs of subscribe /
-// unsubscribe / resubscribe / publish / outage / tab open, crash and close (leader hand-over) with
-// answers in flight, then one invariant: every event published after a subscription started is
-// delivered to it exactly once, in order (no reset is due: nothing is trimmed).
+// unsubscribe / resubscribe / publish / outage / tab open, crash and close (leader hand-over) /
+// token expiry and signing-key rotation on a private channel, with answers in flight, then one
+// invariant: every event published after a subscription started is delivered to it exactly once,
+// in order (no reset is due: nothing is trimmed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBroadcastHub, createClock, createLocks, createTab, FakeServer } from './fakes.mjs';
@@ -27,26 +28,68 @@ async function run(seed) {
   const clock = createClock();
   const hub = createBroadcastHub();
   const locks = createLocks();
-  const channels = ['a', 'b', 'c'];
+  const PRIVATE = 'private-p';
+  const channels = ['a', 'b', 'c', PRIVATE];
   for (const ch of channels) server.emit(ch, 'm', 'before');
   let seq = 0;
   let outage = false;
+  // The private channel's tokens, as ChannelTokens issues them: base64url(claims) "." key. The
+  // server accepts one signed with the current key whose exp has not passed.
+  let signingKey = 1;
+  let tokens = 0;
+  const lifetime = pick([45, 120, 600]); // seconds
+  const issue = (channel) => {
+    const claims = { ch: channel, exp: Math.floor(clock.now() / 1000) + lifetime, n: ++tokens };
+    return Buffer.from(JSON.stringify(claims)).toString('base64url') + '.key' + signingKey;
+  };
+  const accepts = (token) => {
+    if (typeof token !== 'string') return false;
+    const [claims, key] = token.split('.');
+    return key === 'key' + signingKey && JSON.parse(Buffer.from(claims, 'base64url')).exp * 1000 > clock.now();
+  };
+  let refusals = 0;
   const arrivals = []; // [seq, channel, head when the poll reached the server, the call]
   const handle = server.handle.bind(server);
   server.handle = (call) => {
     if (outage) return { status: 503, body: { error: 'down' }, headers: { 'Retry-After': '1' } };
     if (call.method === 'POST' && call.body && call.body.channels) {
-      for (const ch of Object.keys(call.body.channels)) arrivals.push([++seq, ch, server.lastId(ch), call]);
+      if (PRIVATE in call.body.channels) {
+        if (accepts(call.body.tokens && call.body.tokens[PRIVATE])) {
+          if (server.refusals) server.refusals.delete(PRIVATE);
+        } else {
+          refusals++;
+          server.refuse(PRIVATE, 403, 'expired or invalid token');
+        }
+      }
+      const refused = server.refusals || new Map();
+      for (const ch of Object.keys(call.body.channels)) {
+        if (!refused.has(ch)) arrivals.push([++seq, ch, server.lastId(ch), call]);
+      }
     }
     return handle(call);
   };
   const tabs = [];
   const subs = [];
   const log = [];
+  /** Subscribes as an application does; a refusal its getToken could not cure gets a new token. */
+  const subscribe = (rec, tab, opts) => {
+    if (rec.channel === PRIVATE) opts = { ...opts, token: issue(PRIVATE) };
+    rec.errors = 0;
+    rec.sub = tab.client.subscribe(rec.channel, {
+      m: (payload, message) => rec.ids.push(message.id),
+      'cable:reset': () => rec.resets++,
+    }, opts);
+    rec.sub.on('error', (e) => {
+      rec.errors++;
+      log.push(`error ${e.status} on #${subs.indexOf(rec)}`);
+      if (e.status === 403 && rec.active) rec.sub.setToken(issue(rec.channel));
+    });
+  };
   const openTab = () => {
     const latency = pick([0, 0, 200, 1500]);
     const longPoll = rnd() < 0.4;
-    const tab = createTab({ server, clock, hub, locks, latency, random: rnd, options: { longPoll } });
+    const getToken = async (channel) => issue(channel);
+    const tab = createTab({ server, clock, hub, locks, latency, random: rnd, options: { longPoll, getToken } });
     tabs.push({ tab, alive: true, latency, diedAt: Infinity });
     log.push(`open tab ${tabs.length - 1} latency ${latency} longPoll ${longPoll}`);
   };
@@ -62,11 +105,8 @@ async function run(seed) {
       const rec = { channel, mode, ids: [], resets: 0, tab: t, subscribedAt: ++seq, active: true };
       rec.start = mode === 'history' ? 0 : mode === 'lastId' ? server.lastId(channel) : undefined;
       const opts = mode === 'history' ? { history: true } : mode === 'lastId' ? { lastId: rec.start } : {};
-      rec.sub = t.tab.client.subscribe(channel, {
-        m: (payload, message) => rec.ids.push(message.id),
-        'cable:reset': () => rec.resets++,
-      }, opts);
       subs.push(rec);
+      subscribe(rec, t.tab, opts);
       log.push(`subscribe #${subs.length - 1} ${channel} ${mode} on tab ${tabs.indexOf(t)}`);
     } else if (op < 0.34) {
       const active = subs.filter((s) => s.active && s.tab.alive);
@@ -78,11 +118,8 @@ async function run(seed) {
         if (rnd() < 0.5) {
           // a view that unmounts and mounts again: the same channel, "from now", in the same tab
           const again = { channel: rec.channel, mode: 'now', ids: [], resets: 0, tab: rec.tab, subscribedAt: ++seq, active: true };
-          again.sub = rec.tab.tab.client.subscribe(rec.channel, {
-            m: (payload, message) => again.ids.push(message.id),
-            'cable:reset': () => again.resets++,
-          });
           subs.push(again);
+          subscribe(again, rec.tab.tab, {});
           log.push(`subscribe again #${subs.length - 1} ${rec.channel} now`);
         }
       }
@@ -94,9 +131,12 @@ async function run(seed) {
       const ms = pick([0, 50, 300, 1000, 1600, 3000, 6000]);
       await clock.advance(ms);
       log.push(`advance ${ms}`);
-    } else if (op < 0.9) {
+    } else if (op < 0.88) {
       outage = !outage;
       log.push(outage ? 'outage' : 'back');
+    } else if (op < 0.9) {
+      signingKey++; // every token issued so far is refused from now on
+      log.push(`rotate key ${signingKey}`);
     } else if (op < 0.94) {
       if (live.length < 3) openTab();
     } else if (live.length > 1) {
@@ -146,16 +186,18 @@ async function run(seed) {
       problems.push(`#${n} (${rec.channel} ${rec.mode}${complete ? '' : ', ended'}) from ${start}: got ${got} want ${want}`);
     }
   }
-  return { problems, log, subs: subs.length };
+  return { problems, log, subs: subs.length, refusals };
 }
 
 test(`model: ${RUNS} seeded runs, every event after a subscription's start delivered once, in order`, async () => {
   const failures = [];
   let subscriptions = 0;
+  let refused = 0;
   for (let k = 0; k < RUNS; k++) {
     const seed = FIRST_SEED + k;
-    const { problems, log, subs } = await run(seed);
+    const { problems, log, subs, refusals } = await run(seed);
     subscriptions += subs;
+    refused += refusals;
     if (problems.length) failures.push({ seed, problems, log });
   }
   if (failures.length) {
@@ -163,5 +205,6 @@ test(`model: ${RUNS} seeded runs, every event after a subscription's start deliv
     assert.fail(`${failures.length} of ${RUNS} runs broke the invariant; first: seed ${f.seed}\n`
       + f.problems.join('\n') + '\n--- steps ---\n' + f.log.join('\n'));
   }
-  console.log(`model: ${RUNS} runs, ${subscriptions} subscriptions, 0 invariant failures`);
+  assert.ok(refused > 0, 'the runs refused expired or rotated tokens');
+  console.log(`model: ${RUNS} runs, ${subscriptions} subscriptions, ${refused} token refusals, 0 invariant failures`);
 });

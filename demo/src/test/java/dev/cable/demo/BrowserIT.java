@@ -190,18 +190,32 @@ public class BrowserIT {
         return list(browser, "received");
     }
 
+    /** cable.connect options of one polling mode: long polls, or short polls every second. */
+    private static String mode(boolean longPoll) {
+        return longPoll ? "longPoll: true" : "pollInterval: 1000";
+    }
+
     @Test
     public void aLongPollingSubscriptionReceivesItsVeryFirstEvent() throws Exception {
+        theVeryFirstEventOfANewSubscriptionArrives(true);
+    }
+
+    @Test
+    public void aShortPollingSubscriptionReceivesItsVeryFirstEvent() throws Exception {
+        theVeryFirstEventOfANewSubscriptionArrives(false);
+    }
+
+    private void theVeryFirstEventOfANewSubscriptionArrives(boolean longPoll) throws Exception {
         WebDriver browser = browser();
         browser.get(page("index.html"));
         String channel = "browser:first:" + UUID.randomUUID();
         ((JavascriptExecutor) browser).executeScript("window.received = [];"
-                + "const c = cable.connect({endpoint: 'cable/poll', longPoll: true, shareTabs: false});"
-                + "window.longPoller = c;"
+                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, " + mode(longPoll) + "});"
+                + "window.poller = c;"
                 + "c.subscribe(arguments[0], {note: p => window.received.push(p)});", channel);
         // no waiting for "connected": the events come while the first polls are under way, as in an app
         Thread.sleep(2000);
-        assertEquals("connected", ((JavascriptExecutor) browser).executeScript("return window.longPoller.state"),
+        assertEquals("connected", ((JavascriptExecutor) browser).executeScript("return window.poller.state"),
                 "connected on the first answer, not after a whole wait");
         publish(channel, "note", "\"first\"");
         Thread.sleep(500);
@@ -212,7 +226,16 @@ public class BrowserIT {
     }
 
     @Test
-    public void aSubscriptionRemountedWhileAPollIsInFlightReceivesEveryLaterEvent() throws Exception {
+    public void aSubscriptionRemountedWhileAShortPollIsInFlightReceivesEveryLaterEvent() throws Exception {
+        aSubscriptionRemountedWhileAPollIsInFlightReceivesEveryLaterEvent(false);
+    }
+
+    @Test
+    public void aSubscriptionRemountedWhileALongPollIsInFlightReceivesEveryLaterEvent() throws Exception {
+        aSubscriptionRemountedWhileAPollIsInFlightReceivesEveryLaterEvent(true);
+    }
+
+    private void aSubscriptionRemountedWhileAPollIsInFlightReceivesEveryLaterEvent(boolean longPoll) throws Exception {
         WebDriver browser = browser();
         browser.get(page("index.html"));
         String channel = "browser:remount:" + UUID.randomUUID();
@@ -224,7 +247,7 @@ public class BrowserIT {
                 + "  const answer = fetch(url, init).then(r => new Promise(ok => setTimeout(() => ok(r), 1500)));"
                 + "  if (armed && String(url).endsWith('poll')) { armed = false; setTimeout(remount, 300); }"
                 + "  return answer; };"
-                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, pollInterval: 1000, env: {fetch: slow}});"
+                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, " + mode(longPoll) + ", env: {fetch: slow}});"
                 + "window.remountClient = c;"
                 + "let view = c.subscribe(channel, {note: () => {}});"
                 + "function remount() { view.unsubscribe();"
@@ -252,13 +275,22 @@ public class BrowserIT {
     }
 
     @Test
-    public void aRefusedChannelIsReportedWhileTheOthersGoOn() throws Exception {
+    public void aRefusedChannelIsReportedWhileTheOthersGoOnShortPolling() throws Exception {
+        aRefusedChannelIsReportedWhileTheOthersGoOn(false);
+    }
+
+    @Test
+    public void aRefusedChannelIsReportedWhileTheOthersGoOnLongPolling() throws Exception {
+        aRefusedChannelIsReportedWhileTheOthersGoOn(true);
+    }
+
+    private void aRefusedChannelIsReportedWhileTheOthersGoOn(boolean longPoll) throws Exception {
         WebDriver browser = browser();
         browser.get(page("index.html"));
         String open = "browser:open:" + UUID.randomUUID();
         String secret = "private-browser:" + UUID.randomUUID();
         ((JavascriptExecutor) browser).executeScript("window.received = []; window.errors = [];"
-                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, pollInterval: 1000});"
+                + "const c = cable.connect({endpoint: 'cable/poll', shareTabs: false, " + mode(longPoll) + "});"
                 + "c.subscribe(arguments[0], {note: p => window.received.push(p)});"
                 + "c.subscribe(arguments[1], {note: p => window.received.push('LEAK ' + p),"
                 + "  error: e => window.errors.push(e.channel + ' ' + e.status)});", open, secret);
@@ -273,14 +305,23 @@ public class BrowserIT {
     }
 
     @Test
-    public void oneTabsExpiredTokenDoesNotStallTheOtherTabs() throws Exception {
+    public void oneTabsExpiredTokenDoesNotStallTheOtherTabsShortPolling() throws Exception {
+        oneTabsExpiredTokenDoesNotStallTheOtherTabs(false);
+    }
+
+    @Test
+    public void oneTabsExpiredTokenDoesNotStallTheOtherTabsLongPolling() throws Exception {
+        oneTabsExpiredTokenDoesNotStallTheOtherTabs(true);
+    }
+
+    private void oneTabsExpiredTokenDoesNotStallTheOtherTabs(boolean longPoll) throws Exception {
         WebDriver browser = browser();
         String channel = "private-shared:" + UUID.randomUUID();
         String open = "browser:shared-open:" + UUID.randomUUID();
         String fresh = TOKENS.issue(channel, null, null, Duration.ofMinutes(10));
         String expiring = TOKENS.issue(channel, null, null, Duration.ofSeconds(3));
         String script = "window.received = []; window.errors = [];"
-                + "const c = cable.connect({endpoint: 'cable/poll', pollInterval: 1000});"
+                + "const c = cable.connect({endpoint: 'cable/poll', " + mode(longPoll) + "});"
                 + "c.subscribe(arguments[0], {note: p => window.received.push(p), error: e => window.errors.push(e.status)},"
                 + "  {token: arguments[2]});"
                 + "c.subscribe(arguments[1], {note: p => window.received.push(p)});";
@@ -303,11 +344,14 @@ public class BrowserIT {
     }
 
     @Test
-    public void afterAnOutageLongerThanThePresenceTimeoutTheUserIsListedAgain() throws Exception {
-        WebDriver dave = browser();
+    public void afterAnOutageLongerThanThePresenceTimeoutTheUsersAreListedAgain() throws Exception {
+        WebDriver dave = browser(); // short polling
         dave.get(page("chat.html"));
         enterChat(dave, "Dave");
-        waitFor(dave, "connected", b -> text(b, "state").equals("connected"));
+        WebDriver erin = browser(); // long polling
+        erin.get(page("chat.html?longpoll"));
+        enterChat(erin, "Erin");
+        for (WebDriver user : List.of(dave, erin)) waitFor(user, "connected", b -> text(b, "state").equals("connected"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         java.util.function.Supplier<String> listed = () -> {
             try {
@@ -317,23 +361,29 @@ public class BrowserIT {
                 return e.toString();
             }
         };
-        assertTrue(listed.get().contains("Dave"), listed.get());
+        assertTrue(listed.get().contains("Dave") && listed.get().contains("Erin"), listed.get());
 
         redisProxy.cut(); // the deployment's presence timeout is 30 s
         try {
-            waitFor(dave, "the client to notice the outage", b -> text(b, "state").equals("reconnecting"));
+            for (WebDriver user : List.of(dave, erin)) {
+                waitFor(user, "the client to notice the outage", b -> text(b, "state").equals("reconnecting"));
+            }
             Thread.sleep(33_000);
         } finally {
             redisProxy.restore();
         }
-        new WebDriverWait(dave, Duration.ofSeconds(60)).withMessage("the client to reconnect")
-                .until(b -> text(b, "state").equals("connected"));
+        for (WebDriver user : List.of(dave, erin)) {
+            new WebDriverWait(user, Duration.ofSeconds(60)).withMessage("the client to reconnect")
+                    .until(b -> text(b, "state").equals("connected"));
+        }
         long deadline = System.currentTimeMillis() + 20_000;
-        while (!listed.get().contains("Dave") && System.currentTimeMillis() < deadline) {
+        while (!(listed.get().contains("Dave") && listed.get().contains("Erin")) && System.currentTimeMillis() < deadline) {
             Thread.sleep(500);
         }
-        assertTrue(listed.get().contains("Dave"), "the server lists Dave again: " + listed.get());
-        waitFor(dave, "Dave in his own online list", b -> text(b, "online-list").contains("Dave"));
+        assertTrue(listed.get().contains("Dave") && listed.get().contains("Erin"), "the server lists both again: " + listed.get());
+        for (WebDriver user : List.of(dave, erin)) {
+            waitFor(user, "both in the online list", b -> text(b, "online-list").contains("Dave") && text(b, "online-list").contains("Erin"));
+        }
         File shot = ((ChromeDriver) dave).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of(System.getProperty("cable.it.screenshots", "target"), "chat-after-outage.png"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
