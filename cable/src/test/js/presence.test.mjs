@@ -45,7 +45,7 @@ test('heartbeats repeat every heartbeatInterval while joined and stop after leav
   assert.equal(beats().length, 7);
 });
 
-test('users() GETs the member list of the channel', async () => {
+test('users() POSTs for the member list of the channel', async () => {
   const server = new FakeServer();
   const tab = createTab({
     server,
@@ -57,8 +57,9 @@ test('users() GETs the member list of the channel', async () => {
   const list = await tab.client.subscribe('chat:42').users();
   assert.deepEqual(list, { users: [{ id: 'alice', info: null }], count: 1 });
   const call = tab.fetch.calls.at(-1);
-  assert.equal(call.method, 'GET');
-  assert.equal(call.url, '/app/cable/presence/users?channel=chat%3A42', 'presenceEndpoint derived from endpoint');
+  assert.equal(call.method, 'POST');
+  assert.equal(call.url, '/app/cable/presence/users', 'presenceEndpoint derived from endpoint');
+  assert.equal(call.body.channel, 'chat:42');
 });
 
 test('a refused presence request rejects with the server\'s error message', async () => {

@@ -30,7 +30,9 @@ test('presence requests and the users list send the channel token', async () => 
   const join = calls.find((c) => c.url.endsWith('/join'));
   assert.equal(join.body.token, 'tok-p');
   assert.equal(calls.find((c) => c.url.endsWith('/leave')).body.token, 'tok-p');
-  assert.ok(calls.find((c) => c.url.includes('/users?')).url.endsWith('&token=tok-p'));
+  const users = calls.find((c) => c.url.endsWith('/users'));
+  assert.equal(users.body.token, 'tok-p', 'in the body');
+  assert.ok(calls.every((c) => !c.url.includes('tok-p')), 'no token in any URL');
 });
 
 test('a follower tab\'s token reaches the leader, which polls with it', async () => {

@@ -1,5 +1,8 @@
 -- Cable schema for MariaDB 10.5+ / MySQL 8. Installed automatically unless
--- cable.database.create-schema=false. Binary collation: channel names are case-sensitive.
+-- cable.database.create-schema=false. Binary NO PAD collation: names are compared code point by
+-- code point, so 'admin' and 'admin ' (trailing space) or 'Admin' are different channels, as on every
+-- other store. (utf8mb4_bin pads: it made 'admin ' the row of 'admin'.) On MySQL 8 the installer
+-- uses utf8mb4_0900_bin, its NO PAD binary collation; tables made with utf8mb4_bin are converted.
 
 -- One row per channel: its id sequence. Emitters increment last_id under the row lock.
 CREATE TABLE IF NOT EXISTS cable_channels (
@@ -7,7 +10,7 @@ CREATE TABLE IF NOT EXISTS cable_channels (
     base_id    BIGINT       NOT NULL,
     last_id    BIGINT       NOT NULL,
     updated_at DATETIME(6)  NOT NULL
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 -- The events; (channel, id) is the cursor order.
 CREATE TABLE IF NOT EXISTS cable_messages (
@@ -17,7 +20,7 @@ CREATE TABLE IF NOT EXISTS cable_messages (
     payload    MEDIUMTEXT   NOT NULL,
     created_at DATETIME(6)  NOT NULL,
     PRIMARY KEY (channel, id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS cable_messages_created_at ON cable_messages (created_at);
 
@@ -29,7 +32,7 @@ CREATE TABLE IF NOT EXISTS cable_presence (
     user_info  TEXT,
     last_seen  DATETIME(6)   NOT NULL,
     PRIMARY KEY (channel, user_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS cable_presence_user_id ON cable_presence (user_id);
 CREATE INDEX IF NOT EXISTS cable_presence_last_seen ON cable_presence (last_seen);
@@ -41,7 +44,7 @@ CREATE TABLE IF NOT EXISTS cable_presence_sessions (
     session_id VARCHAR(64)  NOT NULL,
     expires_at DATETIME(6)  NOT NULL,
     PRIMARY KEY (channel, user_id, session_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_expires_at ON cable_presence_sessions (expires_at);
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_user_id ON cable_presence_sessions (user_id);
@@ -53,6 +56,6 @@ CREATE TABLE IF NOT EXISTS cable_idempotency (
     message_id BIGINT       NOT NULL,
     created_at DATETIME(6)  NOT NULL,
     PRIMARY KEY (channel, idem_key)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS cable_idempotency_created_at ON cable_idempotency (created_at);

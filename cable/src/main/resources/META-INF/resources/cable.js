@@ -1069,10 +1069,9 @@
       return this._post('leave', sub.channel);
     }
 
+    /** POSTed: a channel token never goes into a URL (where logs and Referer headers keep it). */
     users(channel) {
-      const token = this._client._tokens.get(channel);
-      return this._http.send(this._opts.presenceEndpoint + '/users?channel=' + encodeURIComponent(channel)
-        + (token !== undefined ? '&token=' + encodeURIComponent(token) : ''), { method: 'GET' }, this._opts.timeout, null);
+      return this._post('users', channel);
     }
 
     /** An unsubscribed subscription leaves if it had joined. */

@@ -116,6 +116,52 @@ public abstract class CableDriverContract {
         assertEquals(List.of(other.id()), ids(cable().getMessages(lower, 0L)));
     }
 
+    /**
+     * One definition of a channel on every store: names that differ only by trailing spaces, case
+     * or Unicode normalisation are different channels (MariaDB's padded collation took
+     * {@code "admin "} for {@code "admin"}, past the access rules, which saw two names).
+     */
+    @Test
+    public void namesDifferingOnlyByTrailingSpacesCaseOrNormalisationAreDifferentChannels() {
+        String base = fresh("admin");
+        List<String> names = List.of(base, base + " ", base + "  ", base.toUpperCase(java.util.Locale.ROOT),
+                base + "-caf\u00e9", base + "-cafe\u0301", base + "-\uff21", base + "-A");
+        Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            ids.put(name, cable().to(name).emit("only-" + names.indexOf(name), names.indexOf(name)).id());
+        }
+        for (String name : names) {
+            MessagePage page = cable().getMessages(name, 0L);
+            assertEquals(List.of(ids.get(name)), ids(page), "'" + name + "' has its own event only");
+            assertEquals("only-" + names.indexOf(name), page.messages().get(0).event());
+        }
+    }
+
+    /**
+     * Names users write can spell another key's name on a key-value store: the channel
+     * <code>x}:once:k</code> and channel {@code x}'s idempotency key <code>k}:messages</code>, a
+     * channel whose name ends like a message key. Each stays a channel of its own and cleanup runs.
+     */
+    @Test
+    public void namesThatSpellAnotherChannelsKeysStayChannelsOfTheirOwn() {
+        String x = fresh("keys");
+        List<String> names = List.of(x + "}:once:k", x + "}:messages", x + "\\}", x + "\\)", x + "{y}", x + "}");
+        for (String name : names) {
+            cable().to(name).emit("own", name);
+        }
+        CableMessage keyed = cable().emit(x, "keyed", 1, "k}:messages");
+        assertEquals(keyed.id(), cable().emit(x, "keyed", 1, "k}:messages").id(), "the key still deduplicates");
+        cable().emit(x, "keyed", 2, "k\\)");
+        for (String name : names) {
+            List<CableMessage> own = cable().getMessages(name, 0L).messages();
+            assertEquals(1, own.size(), name);
+            assertEquals(name, ((jakarta.json.JsonString) Json.createReader(new java.io.StringReader(own.get(0).payload()))
+                    .readValue()).getString());
+        }
+        assertEquals(2, cable().getMessages(x, 0L).messages().size(), "two keys, two events");
+        cable().cleanup(Duration.ofDays(1)); // a sweep over every channel's keys meets no foreign type
+    }
+
     @Test
     public void payloadsOfEveryJsonShapeAndUnicodeRoundTrip() {
         String channel = fresh("チャット 😀");

@@ -26,6 +26,9 @@ public class SchemaInstaller {
     @Inject
     CablePersistence persistence;
 
+    private static final String MARIADB_NO_PAD = "utf8mb4_nopad_bin";
+    private static final String MYSQL_NO_PAD = "utf8mb4_0900_bin";
+
     private volatile String product;
 
     /** Installs the schema once; cheap afterwards. Returns the database product name. */
@@ -49,15 +52,39 @@ public class SchemaInstaller {
                 return name;
             }
             String script = scriptFor(name);
+            boolean mysql = name.toLowerCase(Locale.ROOT).contains("mysql");
             try (Statement statement = connection.createStatement()) {
                 for (String sql : statements(script)) {
-                    statement.execute(sql);
+                    statement.execute(mysql ? sql.replace(MARIADB_NO_PAD, MYSQL_NO_PAD) : sql);
+                }
+                if (script.equals("db/mariadb.sql")) {
+                    convertPaddedTables(statement, mysql ? MYSQL_NO_PAD : MARIADB_NO_PAD);
                 }
             }
             LOG.info(() -> "Cable schema ready on " + name + " (" + script + ")");
             return name;
         } catch (SQLException e) {
             throw new IllegalStateException("could not create Cable's tables: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tables made by earlier versions with {@code utf8mb4_bin}, a PAD SPACE collation that took
+     * {@code 'admin '} for {@code 'admin'}, are converted to the NO PAD one. Only those: converting
+     * rebuilds a table. Their primary keys already hold no two names equal under padding, so
+     * nothing collides on the way.
+     */
+    private static void convertPaddedTables(Statement statement, String noPad) throws SQLException {
+        List<String> padded = new java.util.ArrayList<>();
+        try (java.sql.ResultSet tables = statement.executeQuery("SELECT table_name FROM information_schema.tables"
+                + " WHERE table_schema = DATABASE() AND table_name LIKE 'cable\\_%' AND table_collation = 'utf8mb4_bin'")) {
+            while (tables.next()) {
+                padded.add(tables.getString(1));
+            }
+        }
+        for (String table : padded) {
+            statement.execute("ALTER TABLE " + table + " CONVERT TO CHARACTER SET utf8mb4 COLLATE " + noPad);
+            LOG.info(() -> "Cable converted " + table + " to " + noPad + " (names no longer equal with trailing spaces)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cable.internal;
 import dev.cable.CableMessage;
 import dev.cable.PresenceChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -16,7 +17,14 @@ import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Cable's MicroProfile Metrics (served by the server at {@code /metrics}): events emitted, polls,
- * empty polls, poll latency, long polls waiting, backend errors and presence members.
+ * empty polls, poll latency, long polls waiting, backend errors, aborted request bodies and presence
+ * members.
+ *
+ * <p>Safe on any thread: the metrics are looked up once, at start-up, on a thread of the
+ * application. Payara resolves the registry through the calling thread's application (its
+ * invocation context); an emit from an EJB timer or an executor thread has none, and a lookup
+ * there failed with a NullPointerException on every emit. The metric objects themselves need no
+ * context.
  */
 @ApplicationScoped
 public class CableMetrics {
@@ -29,7 +37,12 @@ public class CableMetrics {
     private Counter polls;
     private Counter emptyPolls;
     private Counter backendErrors;
+    private Counter abortedBodies;
     private Timer pollLatency;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        init();
+    }
 
     private synchronized void init() {
         if (emitted == null) {
@@ -37,6 +50,7 @@ public class CableMetrics {
             polls = registry.counter("cable.polls");
             emptyPolls = registry.counter("cable.polls.empty");
             backendErrors = registry.counter("cable.backend.errors");
+            abortedBodies = registry.counter("cable.requests.aborted");
             pollLatency = registry.timer("cable.poll.latency");
             registry.gauge("cable.presence.members", presenceMembers,
                     m -> m.values().stream().mapToInt(Integer::intValue).sum());
@@ -81,5 +95,11 @@ public class CableMetrics {
     public void backendError() {
         init();
         backendErrors.inc();
+    }
+
+    /** A client went away (or stalled past the deadline) while sending a request body. */
+    public void abortedBody() {
+        init();
+        abortedBodies.inc();
     }
 }

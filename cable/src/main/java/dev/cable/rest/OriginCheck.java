@@ -13,9 +13,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code cable.allowed-origins}: when set, a request whose {@code Origin} is not listed is refused
- * (403), and listed origins get CORS headers (with credentials) and answered preflights, so
- * cross-origin clients work. Unset (the default), no CORS headers are sent: browsers then keep
- * other origins' scripts out, and JSON-only endpoints rule out cross-site form posts.
+ * (403), and listed origins get CORS headers and answered preflights, so cross-origin clients work.
+ * Unset (the default), no CORS headers are sent: browsers then keep other origins' scripts out, and
+ * JSON-only endpoints rule out cross-site form posts.
+ *
+ * <p>Credentials (cookies, HTTP authentication) are allowed only to origins listed by name, which
+ * are echoed. {@code *} lets any origin read public channels without credentials: it is answered
+ * with {@code Access-Control-Allow-Origin: *} and never with {@code Allow-Credentials}, because
+ * echoing any origin with credentials let every web site read private channels and act in presence
+ * as the visitor. The origin {@code null} (sandboxed frames, {@code file:} pages, some redirects)
+ * is anyone's: it is never echoed, even if listed.
  */
 @PreMatching
 public class OriginCheck implements ContainerRequestFilter, ContainerResponseFilter {
@@ -33,7 +40,7 @@ public class OriginCheck implements ContainerRequestFilter, ContainerResponseFil
         if (origin == null || allowedOrigins.filter(o -> !o.isBlank()).isEmpty()) {
             return;
         }
-        if (!allowed(origin)) {
+        if (!allowed(origin) && !wildcard()) {
             request.abortWith(ErrorBody.response(403, "requests from origin " + origin
                     + " are not allowed (cable.allowed-origins)"));
             return;
@@ -50,15 +57,25 @@ public class OriginCheck implements ContainerRequestFilter, ContainerResponseFil
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         String origin = request.getHeaderString("Origin");
-        if (origin != null && allowedOrigins.filter(o -> !o.isBlank()).isPresent() && allowed(origin)) {
+        if (origin == null || allowedOrigins.filter(o -> !o.isBlank()).isEmpty()) {
+            return;
+        }
+        response.getHeaders().add("Vary", "Origin");
+        if (allowed(origin)) {
             response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
             response.getHeaders().putSingle("Access-Control-Allow-Credentials", "true");
-            response.getHeaders().add("Vary", "Origin");
+        } else if (wildcard()) {
+            response.getHeaders().putSingle("Access-Control-Allow-Origin", "*");
         }
     }
 
+    /** Listed by name; {@code null} never is. */
     private boolean allowed(String origin) {
-        return Arrays.stream(allowedOrigins.get().split(",")).map(String::strip)
-                .anyMatch(o -> o.equals("*") || o.equalsIgnoreCase(origin));
+        return !"null".equalsIgnoreCase(origin.strip()) && Arrays.stream(allowedOrigins.get().split(","))
+                .map(String::strip).anyMatch(o -> o.equalsIgnoreCase(origin));
+    }
+
+    private boolean wildcard() {
+        return Arrays.stream(allowedOrigins.get().split(",")).map(String::strip).anyMatch("*"::equals);
     }
 }

@@ -15,6 +15,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -37,10 +38,13 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,6 +100,24 @@ public class PollResource {
     int maxWaiting;
 
     @Inject
+    @ConfigProperty(name = "cable.poll.max-answer-bytes")
+    long maxAnswerBytes;
+
+    /** One address (a client, or a crowd behind NAT) may not take every long-poll slot of a node. */
+    @Inject
+    @ConfigProperty(name = "cable.poll.max-waiting-per-address")
+    int maxWaitingPerAddress;
+
+    @Inject
+    ClientAddresses addresses;
+
+    @Inject
+    HttpServletRequest servletRequest;
+
+    /** Parked long polls per client address (entries removed at zero). */
+    private final Map<String, AtomicInteger> waitingByAddress = new ConcurrentHashMap<>();
+
+    @Inject
     CableMetrics metrics;
 
     @Inject
@@ -141,9 +163,11 @@ public class PollResource {
         try {
             Request request = parse(JsonBodies.readObject(body));
             Answer answer = answer(request.cursors(), request.refused());
+            String address;
             if (answer.empty() && request.waitMillis() > 0 && !request.cursors().containsValue(null)
-                    && waiting.get() < maxWaiting && heads.canTrack(request.cursors().keySet())) {
-                park(request, response, System.currentTimeMillis() + request.waitMillis());
+                    && waiting.get() < maxWaiting && heads.canTrack(request.cursors().keySet())
+                    && claimSlot(address = addresses.of(servletRequest))) {
+                park(request, response, System.currentTimeMillis() + request.waitMillis(), address);
             } else {
                 metrics.polled(Duration.ofNanos(System.nanoTime() - started), answer.empty());
                 response.resume(answer.json());
@@ -182,6 +206,8 @@ public class PollResource {
         cache.setMaxAge((int) publicMaxAge.toSeconds());
         cache.setPrivate(false);
         cache.setNoTransform(false);
+        // said outright: some shared caches store an answer to a request with cookies only when it is
+        cache.getCacheExtension().put("public", null);
         boolean empty = page.isEmpty() && !page.reset() && !page.more();
         metrics.polled(Duration.ofNanos(System.nanoTime() - started), empty);
         if (ifNoneMatch != null && matches(ifNoneMatch, tag)) {
@@ -300,15 +326,36 @@ public class PollResource {
         return answer(cursors, Map.of());
     }
 
-    /** Refused channels make an answer that is never held: the client must learn of them at once. */
+    /**
+     * Refused channels make an answer that is never held: the client must learn of them at once.
+     * The answer's messages stay within {@code cable.poll.max-answer-bytes} (at least one message
+     * goes, so every answer makes progress): a page cut by the budget ends at its last whole message
+     * and says {@code more}, a page left out entirely keeps its cursor and says {@code more}, and the
+     * client asks again at once. 50 channels of 100 messages of 64 KiB made answers of 320 MB.
+     */
     Answer answer(Map<String, Long> cursors, Map<String, ChannelError> refused) {
         JsonObjectBuilder channels = JSON.createObjectBuilder();
         boolean empty = refused.isEmpty();
+        long used = 0;
         for (Map.Entry<String, Long> entry : cursors.entrySet()) {
             SharedReads.Rendered rendered = page(entry.getKey(), entry.getValue());
             MessagePage page = rendered.page();
+            JsonObject json = rendered.json();
+            long size = 0;
+            for (CableMessage m : page.messages()) {
+                size += sizeOf(m);
+            }
+            if (used + size > maxAnswerBytes && !page.isEmpty()) {
+                page = withinBudget(page, entry.getValue(), used);
+                json = toJson(page);
+                size = 0;
+                for (CableMessage m : page.messages()) {
+                    size += sizeOf(m);
+                }
+            }
+            used += size;
             empty &= page.isEmpty() && !page.reset() && !page.more();
-            channels.add(entry.getKey(), rendered.json());
+            channels.add(entry.getKey(), json);
         }
         refused.forEach((channel, error) -> channels.add(channel, JSON.createObjectBuilder()
                 .add("error", JSON.createObjectBuilder().add("status", error.status()).add("message", error.message()))));
@@ -358,10 +405,31 @@ public class PollResource {
     }
 
     /** Waits for a head to move; answers then (or at the deadline) from a managed thread. */
-    private void park(Request request, AsyncResponse response, long deadline) {
+    private void park(Request request, AsyncResponse response, long deadline, String address) {
         waiting.incrementAndGet();
-        response.register((jakarta.ws.rs.container.CompletionCallback) failure -> waiting.decrementAndGet());
+        response.register((jakarta.ws.rs.container.CompletionCallback) failure -> {
+            waiting.decrementAndGet();
+            releaseSlot(address);
+        });
         repark(request, response, deadline);
+    }
+
+    /** Takes one of the address's long-poll slots; false (answer at once) when it holds them all. */
+    private boolean claimSlot(String address) {
+        boolean[] claimed = {false};
+        waitingByAddress.compute(address, (a, count) -> {
+            AtomicInteger c = count == null ? new AtomicInteger() : count;
+            if (c.get() < maxWaitingPerAddress) {
+                c.incrementAndGet();
+                claimed[0] = true;
+            }
+            return c.get() == 0 ? null : c;
+        });
+        return claimed[0];
+    }
+
+    private void releaseSlot(String address) {
+        waitingByAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     private void repark(Request request, AsyncResponse response, long deadline) {
@@ -406,6 +474,28 @@ public class PollResource {
                 }
             }
         });
+    }
+
+    /** About the bytes a message takes in an answer: its stored payload, its names and the JSON around them. */
+    private static long sizeOf(CableMessage m) {
+        return m.payload().length() + m.event().length() + 80L;
+    }
+
+    /** The head of a page that fits in what is left of the budget (the first message if nothing was used). */
+    private MessagePage withinBudget(MessagePage page, Long cursor, long used) {
+        List<CableMessage> kept = new ArrayList<>();
+        for (CableMessage m : page.messages()) {
+            long size = sizeOf(m);
+            if (used + size > maxAnswerBytes && (used > 0 || !kept.isEmpty())) {
+                break;
+            }
+            kept.add(m);
+            used += size;
+        }
+        if (kept.isEmpty()) {
+            return new MessagePage(List.of(), cursor == null ? page.lastId() : cursor, true, false);
+        }
+        return new MessagePage(kept, kept.get(kept.size() - 1).id(), true, page.reset());
     }
 
     private static String emptyAnswer(Map<String, Long> cursors) {

@@ -92,6 +92,21 @@ public class PresenceResource {
         return members(change.users());
     }
 
+    /**
+     * The member list, asked with a JSON body ({@code channel}, optional {@code token}; other fields
+     * are ignored): a channel token in a URL is kept by access logs, proxies and Referer headers.
+     */
+    @POST
+    @Path("users")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response listUsers(InputStream body) {
+        JsonObject request = JsonBodies.readObject(body);
+        String token = request.containsKey("token") ? JsonBodies.requiredString(request, "token") : null;
+        return users(JsonBodies.requiredString(request, "channel"), token);
+    }
+
+    /** The member list of a channel that needs no token; {@code token} in the query is still accepted from older clients. */
     @GET
     @Path("users")
     @Produces(MediaType.APPLICATION_JSON)

@@ -6,13 +6,24 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A token bucket per client address on the poll and presence endpoints: {@code cable.rate-limit.per-second}
- * requests per second with bursts of twice that; beyond it 429 with {@code Retry-After}. Behind a
- * proxy, set {@code cable.rate-limit.forwarded=true} to key on the first {@code X-Forwarded-For}.
+ * Token buckets on the poll, presence and publish endpoints, beyond which a request gets 429 with
+ * {@code Retry-After} (docs/security.md explains the defaults):
+ * <ul>
+ * <li>per signed-in user ({@link CallerIdentity}): {@code cable.rate-limit.per-second}, bursts of
+ * twice that; a browser needs well under one request a second;</li>
+ * <li>per client address: {@code cable.rate-limit.per-address}, a ceiling generous enough for a
+ * crowd behind one address (an office, a campus, carrier-grade NAT), where anonymous visitors and
+ * a client that fakes identities meet it;</li>
+ * <li>publishing, per client address: {@code cable.rate-limit.publish-per-address} (backends
+ * publish in bursts; the limit bounds what a leaked token or a runaway job can do).</li>
+ * </ul>
+ * Behind proxies the address is the one {@link ClientAddresses} finds, never an entry the client
+ * wrote into {@code X-Forwarded-For}.
  */
 public class RateLimit implements ContainerRequestFilter {
 
@@ -23,8 +34,18 @@ public class RateLimit implements ContainerRequestFilter {
     double perSecond;
 
     @Inject
-    @ConfigProperty(name = "cable.rate-limit.forwarded")
-    boolean forwarded;
+    @ConfigProperty(name = "cable.rate-limit.per-address")
+    double perAddress;
+
+    @Inject
+    @ConfigProperty(name = "cable.rate-limit.publish-per-address")
+    double publishPerAddress;
+
+    @Inject
+    ClientAddresses addresses;
+
+    @Inject
+    CallerIdentity caller;
 
     @Context
     HttpServletRequest servletRequest;
@@ -56,29 +77,35 @@ public class RateLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (perSecond <= 0 || !(path.startsWith("poll") || path.startsWith("presence"))) {
+        if (perSecond <= 0 || !(path.startsWith("poll") || path.startsWith("presence") || path.startsWith("publish"))) {
             return;
         }
         long now = System.currentTimeMillis();
         if (buckets.size() > MAX_CLIENTS) {
             buckets.clear(); // a flood of addresses: start over rather than grow without bound
         }
-        double capacity = Math.max(1, perSecond * 2);
-        long waitMillis = buckets.computeIfAbsent(client(request), c -> new Bucket(capacity, now))
-                .take(perSecond, capacity, now);
-        if (waitMillis > 0) {
-            throw Refusal.tooMany("too many requests from this client: at most "
-                    + perSecond + " per second (cable.rate-limit.per-second)", (waitMillis + 999) / 1000);
+        if (path.startsWith("publish")) {
+            if (publishPerAddress > 0) {
+                take("publish " + addresses.of(servletRequest), publishPerAddress,
+                        "per client address (cable.rate-limit.publish-per-address)", now);
+            }
+            return;
+        }
+        if (perAddress > 0) {
+            take("address " + addresses.of(servletRequest), perAddress, "per client address (cable.rate-limit.per-address)", now);
+        }
+        Optional<String> user = caller.currentUser();
+        if (user.isPresent()) {
+            take("user " + user.get(), perSecond, "per user (cable.rate-limit.per-second)", now);
         }
     }
 
-    private String client(ContainerRequestContext request) {
-        if (forwarded) {
-            String header = request.getHeaderString("X-Forwarded-For");
-            if (header != null && !header.isBlank()) {
-                return header.split(",")[0].strip();
-            }
+    private void take(String key, double rate, String what, long now) {
+        double capacity = Math.max(1, rate * 2);
+        long waitMillis = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now)).take(rate, capacity, now);
+        if (waitMillis > 0) {
+            throw Refusal.tooMany("too many requests: at most " + rate + " per second " + what,
+                    (waitMillis + 999) / 1000);
         }
-        return servletRequest == null ? "unknown" : servletRequest.getRemoteAddr();
     }
 }

@@ -62,6 +62,8 @@ public abstract class EdgeContract {
     static final String PUBLISH = "edge-publish-" + UUID.randomUUID();
     static final String APP_ORIGIN = "https://app.example";
     static final int TRACKED_CHANNELS = 500;
+    static final int WAITING_PER_ADDRESS = 3;
+    static final int ANSWER_BYTES = 16_384;
     static final long FUZZ_SEED = 20261125L;
     static final int FUZZ_REQUESTS = 3000;
 
@@ -86,10 +88,13 @@ public abstract class EdgeContract {
         config.put("cable.secret", SECRET);
         config.put("cable.publish.token", PUBLISH);
         config.put("cable.rate-limit.per-second", "5");
+        config.put("cable.rate-limit.per-address", "5");
         config.put("cable.rate-limit.forwarded", "true");
         config.put("cable.allowed-origins", APP_ORIGIN);
         config.put("cable.presence.client-user-id", "false");
         config.put("cable.poll.max-tracked-channels", Integer.toString(TRACKED_CHANNELS));
+        config.put("cable.poll.max-waiting-per-address", Integer.toString(WAITING_PER_ADDRESS));
+        config.put("cable.poll.max-answer-bytes", Integer.toString(ANSWER_BYTES));
         config.put("cable.public-channels", "news:*");
         return CableDeployment.war(config, HeaderIdentity.class);
     }
@@ -217,9 +222,12 @@ public abstract class EdgeContract {
         assertEquals(403, post("cable/presence/join", "{\"channel\":" + q(channel) + "}").status(), "no token");
         String encoded = URLEncoder.encode(channel, StandardCharsets.UTF_8);
         assertEquals(403, send(HttpRequest.newBuilder(uri("cable/presence/users?channel=" + encoded)).GET()).status());
-        Answer listed = send(HttpRequest.newBuilder(uri("cable/presence/users?channel=" + encoded + "&token=" + token)).GET());
+        assertEquals(403, post("cable/presence/users", "{\"channel\":" + q(channel) + "}").status());
+        Answer listed = post("cable/presence/users", "{\"channel\":" + q(channel) + ",\"token\":" + q(token) + "}");
         assertEquals(200, listed.status(), listed.body());
         assertEquals(1, listed.json().getInt("count"));
+        Answer older = send(HttpRequest.newBuilder(uri("cable/presence/users?channel=" + encoded + "&token=" + token)).GET());
+        assertEquals(1, older.json().getInt("count"), "the token in the query still works for older clients");
     }
 
     @Test
@@ -233,7 +241,7 @@ public abstract class EdgeContract {
             if (a.status() == 429) {
                 refused++;
                 retryAfter = a.raw().headers().firstValue("Retry-After").orElse(null);
-                assertTrue(a.json().getString("error").contains("cable.rate-limit.per-second"));
+                assertTrue(a.json().getString("error").contains("cable.rate-limit.per-address"), a.body());
             } else {
                 assertEquals(200, a.status());
             }
@@ -249,6 +257,31 @@ public abstract class EdgeContract {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"public:flood\":null}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, other.statusCode(), "another client keeps its own budget");
+    }
+
+    /**
+     * Proxies append the address they saw to X-Forwarded-For: what is left of it is whatever the
+     * client wrote. Rotating fake first entries neither escapes the limit nor spends a victim's.
+     */
+    @Test
+    @Order(13)
+    public void addressesAClientWritesIntoXForwardedForNeitherEscapeTheLimitNorSpendAnothersBudget() throws Exception {
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> a = http.send(HttpRequest.newBuilder(uri("cable/poll"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100." + i + ", 192.0.2.99")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"public:spoof\":null}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (a.statusCode() == 429) {
+                refused++;
+            }
+        }
+        assertTrue(refused >= 20, "40 polls from one address behind fake entries, refused " + refused);
+        HttpResponse<String> victim = http.send(HttpRequest.newBuilder(uri("cable/poll"))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100.7")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"public:spoof\":null}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, victim.statusCode(), "the address the flood wrote first keeps its own budget");
     }
 
     @Test
@@ -295,7 +328,7 @@ public abstract class EdgeContract {
         assertEquals(List.of(first, second), ids(all, channel));
         assertEquals("W/\"" + second + "\"", all.raw().headers().firstValue("ETag").orElse(null));
         String cacheControl = all.raw().headers().firstValue("Cache-Control").orElse("");
-        assertTrue(cacheControl.contains("max-age=1") && !cacheControl.contains("private")
+        assertTrue(cacheControl.contains("public") && cacheControl.contains("max-age=1") && !cacheControl.contains("private")
                 && !cacheControl.contains("no-"), cacheControl);
         assertTrue(all.raw().headers().firstValue("Set-Cookie").isEmpty(), "a cacheable answer sets no cookie");
 
@@ -416,6 +449,71 @@ public abstract class EdgeContract {
     // ---------------------------------------------------------------- bounded memory
 
     /**
+     * An answer carries at most about {@code cable.poll.max-answer-bytes} of messages (16 KiB here);
+     * the rest follows with {@code more}, every event once and in order, on two channels at once.
+     */
+    @Test
+    @Order(27)
+    public void anAnswerStaysWithinItsByteBudgetAndTheRestFollowsWithMore() throws Exception {
+        String a = "public:budget-a:" + UUID.randomUUID();
+        String b = "public:budget-b:" + UUID.randomUUID();
+        String big = "x".repeat(3000);
+        Map<String, List<Long>> published = new LinkedHashMap<>();
+        for (String channel : List.of(a, b)) {
+            List<Long> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Answer p = send(HttpRequest.newBuilder(uri("cable/publish")).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + PUBLISH).POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"channel\":" + q(channel) + ",\"event\":\"big\",\"payload\":\"" + big + i + "\"}")));
+                assertEquals(200, p.status(), p.body());
+                ids.add(p.json().getJsonNumber("id").longValue());
+            }
+            published.put(channel, ids);
+        }
+        Map<String, Long> cursors = new LinkedHashMap<>(Map.of(a, 0L, b, 0L));
+        Map<String, List<Long>> received = new LinkedHashMap<>(Map.of(a, new java.util.ArrayList<>(), b, new java.util.ArrayList<>()));
+        int answers = 0;
+        boolean more = true;
+        while (more && answers < 20) {
+            Answer answer = post("cable/poll", "{\"channels\":{" + q(a) + ":" + cursors.get(a) + "," + q(b) + ":" + cursors.get(b) + "}}");
+            answers++;
+            assertTrue(answer.body().length() < ANSWER_BYTES + 4000, "an answer of " + answer.body().length() + " bytes");
+            more = false;
+            for (String channel : List.of(a, b)) {
+                var page = answer.json().getJsonObject("channels").getJsonObject(channel);
+                page.getJsonArray("messages").forEach(m -> received.get(channel).add(m.asJsonObject().getJsonNumber("id").longValue()));
+                cursors.put(channel, page.getJsonNumber("lastId").longValue());
+                more |= page.getBoolean("more");
+            }
+            Thread.sleep(200); // the rate limit: 5/s for this test's address
+        }
+        assertTrue(answers >= 3, "48,000 bytes of events in answers of 16 KiB take at least 3, took " + answers);
+        assertEquals(published, received, "every event once, in order");
+    }
+
+    /**
+     * Made-up channels take no room: 12 polls naming 50 channels that never had an event leave the
+     * head table as it was (it grew by 600 before, and a full table cost the store a read per
+     * channel per tick).
+     */
+    @Test
+    @Order(29)
+    public void channelsThatDoNotExistAreNotTracked() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        long before = trackedChannelsGauge();
+        for (int request = 0; request < 12; request++) {
+            StringBuilder channels = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                channels.append(i == 0 ? "" : ",").append(q("made-up:" + run + ":" + request + ":" + i)).append(i % 2 == 0 ? ":null" : ":0");
+            }
+            assertEquals(200, post("cable/poll", "{\"channels\":{" + channels + "}}").status());
+            Thread.sleep(200); // the rate limit: 5/s for this test's address
+        }
+        long after = trackedChannelsGauge();
+        assertTrue(after - before < 50, "600 made-up channels grew the table from " + before + " to " + after);
+    }
+
+    /**
      * A client naming ever new channels cannot grow the node's head table past
      * {@code cable.poll.max-tracked-channels}; channels beyond it still get every event (from the
      * store), and a long poll on one is answered at once rather than parked where no head would
@@ -425,10 +523,14 @@ public abstract class EdgeContract {
     @Order(30)
     public void channelsBeyondTheTrackedBoundAreServedFromTheStoreAndNotParked() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        for (int request = 0; request < TRACKED_CHANNELS / 50 + 2; request++) {
+        int fillers = TRACKED_CHANNELS + 50;
+        for (int i = 0; i < fillers; i++) {
+            publish("filler:" + run + ":" + i, "exists"); // only channels that exist are tracked
+        }
+        for (int request = 0; request < fillers / 50; request++) {
             StringBuilder channels = new StringBuilder();
             for (int i = 0; i < 50; i++) {
-                channels.append(i == 0 ? "" : ",").append(q("filler:" + run + ":" + request + ":" + i)).append(":null");
+                channels.append(i == 0 ? "" : ",").append(q("filler:" + run + ":" + (request * 50 + i))).append(":null");
             }
             assertEquals(200, post("cable/poll", "{\"channels\":{" + channels + "}}").status());
             Thread.sleep(200); // the rate limit: 5/s for this test's address
@@ -453,6 +555,41 @@ public abstract class EdgeContract {
         assertEquals(List.of(second), ids(secondPoll, beyond), "no stale head for an untracked channel");
         Answer ready = send(HttpRequest.newBuilder(base().resolve("/health/ready")).GET());
         assertEquals(200, ready.status(), ready.body());
+    }
+
+    /**
+     * One address parks at most {@code cable.poll.max-waiting-per-address} long polls (3 here); its
+     * next one is answered at once, while another address still parks. All wake on the next event.
+     */
+    @Test
+    @Order(3) // before other tests fill the head table: a channel that does not fit is never parked
+    public void oneAddressCannotParkMoreThanItsShareOfLongPolls() throws Exception {
+        String channel = "public:parked:" + UUID.randomUUID();
+        long head = publish(channel, "start");
+        String body = "{\"channels\":{" + q(channel) + ":" + head + "},\"wait\":20}";
+        java.util.function.Function<String, java.util.concurrent.CompletableFuture<HttpResponse<String>>> longPoll =
+                address -> http.sendAsync(HttpRequest.newBuilder(uri("cable/poll")).header("Content-Type", "application/json")
+                        .header("X-Forwarded-For", address).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> parked = new java.util.ArrayList<>();
+        for (int i = 0; i < WAITING_PER_ADDRESS; i++) {
+            parked.add(longPoll.apply("192.0.2.150"));
+        }
+        Thread.sleep(1500);
+        long started = System.nanoTime();
+        HttpResponse<String> beyond = longPoll.apply("192.0.2.150").get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, beyond.statusCode(), beyond.body());
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 5000, "the fourth long poll of one address is answered at once");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> other = longPoll.apply("192.0.2.151");
+        Thread.sleep(1500);
+        assertTrue(parked.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone), "the first three wait");
+        assertFalse(other.isDone(), "another address still parks");
+        long next = publish(channel, "wake");
+        parked.add(other);
+        for (var poll : parked) {
+            HttpResponse<String> woken = poll.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(woken.body().contains("\"id\":" + next), woken.body());
+        }
     }
 
     private static List<Long> ids(Answer answer, String channel) {

@@ -410,7 +410,44 @@ final class FuzzRunner {
         }
     }
 
+    /**
+     * Every channel's events after its cursor, following {@code more} as a client must (an answer's
+     * byte budget or page limit cuts it): one page per channel with all messages, reset if any page was.
+     */
     JsonObject verificationPoll(Map<String, Object> cursors) {
+        Map<String, jakarta.json.JsonArrayBuilder> messages = new LinkedHashMap<>();
+        Map<String, JsonObject> last = new LinkedHashMap<>();
+        Map<String, Boolean> reset = new LinkedHashMap<>();
+        Map<String, Object> asking = new LinkedHashMap<>(cursors);
+        for (int round = 0; !asking.isEmpty(); round++) {
+            if (round == 1000) {
+                violation("verification-poll-failed", "still more after 1000 polls: " + asking.keySet());
+                return null;
+            }
+            JsonObject channels = verificationPage(asking);
+            if (channels == null) {
+                return null;
+            }
+            Map<String, Object> next = new LinkedHashMap<>();
+            for (String channel : asking.keySet()) {
+                JsonObject page = channels.getJsonObject(channel);
+                page.getJsonArray("messages").forEach(m -> messages.computeIfAbsent(channel, c -> Json.createArrayBuilder()).add(m));
+                last.put(channel, page);
+                reset.merge(channel, page.getBoolean("reset"), Boolean::logicalOr);
+                if (page.getBoolean("more")) {
+                    next.put(channel, page.getJsonNumber("lastId").longValue());
+                }
+            }
+            asking = next;
+        }
+        var combined = Json.createObjectBuilder();
+        last.forEach((channel, page) -> combined.add(channel, Json.createObjectBuilder()
+                .add("messages", messages.getOrDefault(channel, Json.createArrayBuilder()))
+                .add("lastId", page.get("lastId")).add("more", false).add("reset", reset.get(channel))));
+        return combined.build();
+    }
+
+    private JsonObject verificationPage(Map<String, Object> cursors) {
         StringBuilder body = new StringBuilder("{\"channels\":{");
         cursors.forEach((ch, cursor) -> body.append(body.length() > 13 ? "," : "")
                 .append(Json.createValue(ch)).append(':').append(cursor));

@@ -16,6 +16,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,7 @@ public class HttpEndpointsIT {
 
     static final String TOKEN = "it-secret-" + UUID.randomUUID();
     static final int MAX_PAYLOAD = 2048;
+    static final String APP_ORIGIN = "https://app.example";
     static TcpProxy redisProxy;
 
     @ArquillianResource
@@ -61,6 +63,9 @@ public class HttpEndpointsIT {
         config.put("cable.publish.token", TOKEN);
         config.put("cable.max-payload-bytes", Integer.toString(MAX_PAYLOAD));
         config.put("cable.max-request-bytes", "65536");
+        config.put("cable.allowed-origins", APP_ORIGIN + ", null, *");
+        config.put("cable.request-body.timeout", "PT4S");
+        config.put("cable.rate-limit.forwarded", "true"); // the tricklers are an address of their own
         return CableDeployment.war(config, HeaderIdentity.class, TeamAuthorizer.class);
     }
 
@@ -68,6 +73,104 @@ public class HttpEndpointsIT {
     void resolveBase() {
         // the injected URL names the machine's external address; the server also listens on loopback
         base = URI.create("http://127.0.0.1:" + deployed.getPort() + deployed.getPath());
+    }
+
+    /**
+     * {@code cable.allowed-origins} holds an origin, {@code null} and {@code *}: the named origin is
+     * echoed with credentials; any other gets {@code *} without them, so no web site reads what a
+     * visitor's cookies open; {@code null} is never echoed, even listed.
+     */
+    @Test
+    public void credentialsGoOnlyToOriginsListedByNameNeverToTheWildcardOrNull() throws Exception {
+        for (String origin : List.of("https://evil.example", "null")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("cable/poll"))
+                    .header("Content-Type", "application/json").header("Origin", origin)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"cors:any\":null}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), origin);
+            assertEquals("*", answer.headers().firstValue("Access-Control-Allow-Origin").orElse(null), origin);
+            assertTrue(answer.headers().firstValue("Access-Control-Allow-Credentials").isEmpty(), origin);
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(base.resolve("cable/presence/join"))
+                    .header("Origin", origin).header("Access-Control-Request-Method", "POST")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("*", preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null), origin);
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Credentials").isEmpty(),
+                    "a credentialed cross-site request is never let through: " + origin);
+        }
+        HttpResponse<String> app = http.send(HttpRequest.newBuilder(base.resolve("cable/poll"))
+                .header("Content-Type", "application/json").header("Origin", APP_ORIGIN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"cors:any\":null}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(APP_ORIGIN, app.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("true", app.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+    }
+
+    /**
+     * 300 connections from one address send a poll body one byte a second, more than the server has
+     * request threads. That address reads at most cable.request-body.reads-per-address bodies (16)
+     * at once: the rest get 429 at once, the 16 get 408 once cable.request-body.timeout (4 s here)
+     * has passed, and polls from other addresses are answered meanwhile. Before, the node stalled
+     * and polls waited 15 s.
+     */
+    @Test
+    public void clientsTricklingTheirBodiesHoldAFewThreadsAndGet429Or408() throws Exception {
+        List<java.net.Socket> tricklers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", base.getPort());
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("POST " + base.getPath() + "cable/poll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "X-Forwarded-For: 192.0.2.200\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                tricklers.add(socket);
+            }
+            java.util.concurrent.atomic.AtomicBoolean trickling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread trickle = new Thread(() -> {
+                while (trickling.get()) {
+                    for (java.net.Socket socket : tricklers) {
+                        try {
+                            socket.getOutputStream().write(' ');
+                            socket.getOutputStream().flush();
+                        } catch (IOException closed) {
+                            // answered and closed: nothing more to send
+                        }
+                    }
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            trickle.start();
+            try {
+                List<Long> took = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    long started = System.nanoTime();
+                    poll(Map.of("trickle:normal", 0L));
+                    took.add((System.nanoTime() - started) / 1_000_000);
+                    Thread.sleep(200);
+                }
+                assertTrue(took.stream().allMatch(ms -> ms < 3000), "normal polls beside 300 tricklers took " + took + " ms");
+                Map<String, Integer> statuses = new java.util.TreeMap<>();
+                for (java.net.Socket socket : tricklers) {
+                    String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.US_ASCII)).readLine();
+                    statuses.merge(status == null ? "closed" : status.substring(0, Math.min(12, status.length())), 1, Integer::sum);
+                }
+                assertEquals(300, statuses.getOrDefault("HTTP/1.1 429", 0) + statuses.getOrDefault("HTTP/1.1 408", 0),
+                        "every trickler answered 429 or 408: " + statuses);
+                assertTrue(statuses.getOrDefault("HTTP/1.1 408", 0) <= 16, "at most 16 read at once: " + statuses);
+            } finally {
+                trickling.set(false);
+                trickle.join(5000);
+            }
+        } finally {
+            for (java.net.Socket socket : tricklers) {
+                socket.close();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean stalled;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -41,8 +42,34 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * A network partition: connections stay open but no byte passes, either way, and new connections
+     * are accepted and then hear nothing, until {@link #restore()}. Unlike {@link #cut()}, nobody is
+     * told: only the timeouts of the client libraries notice.
+     */
+    public void stall() {
+        stalled = true;
+    }
+
     public void restore() {
         cut = false;
+        synchronized (this) {
+            stalled = false;
+            notifyAll();
+        }
+    }
+
+    private void waitWhileStalled() throws IOException {
+        synchronized (this) {
+            while (stalled) {
+                try {
+                    wait(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while stalled", e);
+                }
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -53,15 +80,32 @@ public final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
-                open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                if (stalled) {
+                    Thread connector = new Thread(() -> {
+                        try {
+                            waitWhileStalled(); // the SYN got through, nothing else does
+                            connect(client);
+                        } catch (IOException e) {
+                            closeQuietly(client);
+                        }
+                    });
+                    connector.setDaemon(true);
+                    connector.start();
+                    continue;
+                }
+                connect(client);
             } catch (IOException e) {
                 // server closed, or the target refused: the client sees a closed connection
             }
         }
+    }
+
+    private void connect(Socket client) throws IOException {
+        Socket upstream = new Socket(targetHost, targetPort);
+        open.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
     }
 
     private void pump(Socket from, Socket to) {
@@ -70,6 +114,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    waitWhileStalled(); // held, as a partitioned network holds packets
                     out.write(buffer, 0, n);
                     out.flush();
                 }
