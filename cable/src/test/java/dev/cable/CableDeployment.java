@@ -73,6 +73,14 @@ public final class CableDeployment {
         return config;
     }
 
+    /**
+     * The driver timeouts docs/install.md recommends: without them a call into a partitioned
+     * database (no reset, no answer) waits forever, and so do readiness and every request behind it.
+     * MariaDB counts milliseconds, PostgreSQL seconds.
+     */
+    public static final String MARIADB_TIMEOUTS = "&connectTimeout=3000&socketTimeout=5000";
+    public static final String POSTGRESQL_TIMEOUTS = "&connectTimeout=3&socketTimeout=5";
+
     /** Configuration for the database driver on MariaDB, PostgreSQL or H2. */
     public static Map<String, String> database(String kind) {
         Map<String, String> config = common();
@@ -81,12 +89,12 @@ public final class CableDeployment {
             case "mariadb" -> {
                 config.put("cable.datasource.class", "org.mariadb.jdbc.MariaDbDataSource");
                 config.put("cable.datasource.url", System.getProperty("cable.it.mariadb.url",
-                        "jdbc:mariadb://127.0.0.1:3306/test") + "?user=root");
+                        "jdbc:mariadb://127.0.0.1:3306/test") + "?user=root" + MARIADB_TIMEOUTS);
             }
             case "postgresql" -> {
                 config.put("cable.datasource.class", "org.postgresql.ds.PGSimpleDataSource");
                 config.put("cable.datasource.url", System.getProperty("cable.it.postgresql.url",
-                        "jdbc:postgresql://127.0.0.1:5432/test") + "?user=postgres");
+                        "jdbc:postgresql://127.0.0.1:5432/test") + "?user=postgres" + POSTGRESQL_TIMEOUTS);
             }
             case "h2" -> {
                 // the shipped defaults

@@ -122,6 +122,20 @@ public abstract class EdgeContract {
         FaultDrill.runDrills(drill(), 3000, 8000);
     }
 
+    /**
+     * A partition of 15 s: the proxy to the backend stops forwarding, both ways, without closing
+     * anything. The clients' timeouts (socketTimeout, Jedis' 2 s) notice it: readiness DOWN within
+     * FaultDrill.PARTITION_DETECTION_LIMIT_MILLIS, 503s, no acknowledged event lost, recovery once
+     * the partition heals.
+     */
+    @Test
+    @Order(2)
+    public void aFifteenSecondNetworkPartitionIsNoticedAnsweredWith503AndHealsWithoutLoss() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(backend().equals("h2"),
+                "H2 is embedded in production: no network between Cable and it to partition");
+        FaultDrill.runDrills(drill().partitioned(), 15_000);
+    }
+
     // ---------------------------------------------------------------- private channels and tokens
 
     record Answer(int status, String body, HttpResponse<String> raw) {

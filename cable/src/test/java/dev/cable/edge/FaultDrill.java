@@ -42,6 +42,11 @@ final class FaultDrill {
 
     static final int PUBLISHERS = 4;
     static final long RECOVERY_LIMIT_MILLIS = 30_000;
+    /**
+     * How soon a partition must show as readiness DOWN: the client libraries' timeouts the tests
+     * configure (JDBC socketTimeout 5 s, Jedis 2 s; docs/install.md) plus a probe interval.
+     */
+    static final long PARTITION_DETECTION_LIMIT_MILLIS = 12_000;
 
     /** What one client request got, at what time. */
     record Sample(long atNanos, String kind, int status, String note) {
@@ -94,13 +99,25 @@ final class FaultDrill {
     private final TcpProxy proxy;
     private final String backend;
     private final AtomicInteger pollAddress = new AtomicInteger();
+    /** A partition (no byte passes, nobody is told) instead of a cut (connections refused and reset). */
+    private final boolean partition;
 
     FaultDrill(HttpClient http, URI base, String token, TcpProxy proxy, String backend) {
+        this(http, base, token, proxy, backend, false);
+    }
+
+    private FaultDrill(HttpClient http, URI base, String token, TcpProxy proxy, String backend, boolean partition) {
         this.http = http;
         this.base = base;
         this.token = token;
         this.proxy = proxy;
         this.backend = backend;
+        this.partition = partition;
+    }
+
+    /** The same drill with partitions instead of cuts. */
+    FaultDrill partitioned() {
+        return new FaultDrill(http, base, token, proxy, backend + "-partition", true);
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -340,7 +357,11 @@ final class FaultDrill {
 
         sleep(1500);
         long cutAt = System.nanoTime();
-        proxy.cut();
+        if (partition) {
+            proxy.stall();
+        } else {
+            proxy.cut();
+        }
         sleep(outageMillis);
         proxy.restore();
         long restoredAt = System.nanoTime();
@@ -389,6 +410,13 @@ final class FaultDrill {
         }
         if (readyDownDuring == 0) {
             violations.add("/health/ready never went DOWN during the " + outageMillis + " ms outage");
+        }
+        long detectedAfter = all.stream().filter(s -> s.kind().equals("ready") && s.status() == 503 && s.atNanos() >= cutAt)
+                .mapToLong(s -> (s.atNanos() - cutAt) / 1_000_000).findFirst().orElse(-1);
+        System.out.println("FAULTS-DETECTED " + backend + " outage=" + outageMillis + " readyDownAfterMs=" + detectedAfter);
+        if (partition && (detectedAfter < 0 || detectedAfter > PARTITION_DETECTION_LIMIT_MILLIS)) {
+            violations.add("/health/ready went DOWN " + detectedAfter + " ms into the partition; the limit is "
+                    + PARTITION_DETECTION_LIMIT_MILLIS + " ms");
         }
         boolean failedPublishDuring = all.stream().anyMatch(s -> s.kind().equals("publish") && s.status() != 200
                 && s.atNanos() >= cutAt && s.atNanos() <= restoredAt);

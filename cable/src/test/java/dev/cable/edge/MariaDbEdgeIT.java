@@ -26,7 +26,8 @@ public class MariaDbEdgeIT extends EdgeContract {
                 .substring("jdbc:".length()));
         proxy = new TcpProxy(server.getHost(), server.getPort());
         Map<String, String> config = CableDeployment.database("mariadb");
-        config.put("cable.datasource.url", "jdbc:mariadb://127.0.0.1:" + proxy.port() + server.getPath() + "?user=root");
+        config.put("cable.datasource.url", "jdbc:mariadb://127.0.0.1:" + proxy.port() + server.getPath() + "?user=root"
+                + CableDeployment.MARIADB_TIMEOUTS);
         return deployment(config);
     }
 

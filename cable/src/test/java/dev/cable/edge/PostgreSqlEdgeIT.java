@@ -26,7 +26,8 @@ public class PostgreSqlEdgeIT extends EdgeContract {
                 .substring("jdbc:".length()));
         proxy = new TcpProxy(server.getHost(), server.getPort());
         Map<String, String> config = CableDeployment.database("postgresql");
-        config.put("cable.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath() + "?user=postgres");
+        config.put("cable.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + server.getPath() + "?user=postgres"
+                + CableDeployment.POSTGRESQL_TIMEOUTS);
         return deployment(config);
     }
 
