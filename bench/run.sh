@@ -59,11 +59,12 @@ fi
 : "${BENCH_IDLE_CLIENTS:=1000}"
 : "${BENCH_DISTINCT_CHANNELS:=$((QUICK ? 1000 : 4000))}"  # C's second row: one channel per poll body
 : "${BENCH_HEAP:=1g}"
-# Server settings for measuring: no per-address rate limit (every load client is 127.0.0.1), room
-# for more parked long polls than the largest client count, and no cleanup timer (once a minute it
+# Server settings for measuring: no rate limits and no cap on bodies read at once per address (every
+# load client is 127.0.0.1), room for more parked long polls than the largest client count, also
+# from one address, and no cleanup timer (once a minute it
 # walks every channel of the store, thousands of backend commands that would land at random in the
 # measurements of F). BENCH_SERVER_OPTS adds more -D options.
-BENCH_SERVER_DEFAULTS="-Dcable.rate-limit.per-second=0 -Dcable.poll.max-waiting=20000 -Dcable.cleanup.enabled=false"
+BENCH_SERVER_DEFAULTS="-Dcable.rate-limit.per-second=0 -Dcable.request-body.reads-per-address=0 -Dcable.poll.max-waiting=20000 -Dcable.poll.max-waiting-per-address=20000 -Dcable.cleanup.enabled=false"
 : "${BENCH_SERVER_OPTS:=}"
 : "${BENCH_MARIADB_DB:=cable_bench}"     # dropped and created afresh for every run
 : "${BENCH_REDIS_PREFIX:=bench:}"        # keys under it are deleted before and after every run

@@ -137,6 +137,9 @@ public class BodyReadFilter extends HttpFilter {
     }
 
     private boolean claim(String address) {
+        if (readsPerAddress <= 0) {
+            return true; // off
+        }
         boolean[] claimed = {false};
         reading.compute(address, (a, count) -> {
             AtomicInteger c = count == null ? new AtomicInteger() : count;
@@ -150,6 +153,9 @@ public class BodyReadFilter extends HttpFilter {
     }
 
     private void release(String address) {
+        if (readsPerAddress <= 0) {
+            return;
+        }
         reading.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
