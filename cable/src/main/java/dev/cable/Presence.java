@@ -41,8 +41,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       broadcast a leave and a join. A timer ({@code cable.presence.sweep-interval}, 5 s) announces
  *       sessions that timed out; several nodes may run it, each change is announced once.</li>
  * </ul>
- * With the database driver the presence change and its broadcast commit together, inside the
- * caller's transaction if there is one.
+ * A change and its broadcast are stored together, in one order per channel: with the database
+ * driver they commit together (inside the caller's transaction if there is one, the channel's row
+ * locked first); with Redis one script stores both, at once (Redis takes no part in transactions).
  */
 @ApplicationScoped
 public class Presence {
@@ -173,7 +174,9 @@ public class Presence {
 
     private PresenceChanged announce(PresenceChanged change) {
         if (change.changed()) {
-            cable.emit(change.channel(), UPDATE_EVENT, updatePayload(change));
+            if (!driver.storesItsUpdates()) {
+                cable.emit(change.channel(), UPDATE_EVENT, updatePayload(change));
+            }
             changes.fire(change);
         }
         return change;

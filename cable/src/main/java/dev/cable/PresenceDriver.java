@@ -35,4 +35,14 @@ public interface PresenceDriver {
 
     /** The channels where the user has a live session. */
     List<String> channelsOf(String userId);
+
+    /**
+     * Whether each change's {@value Presence#UPDATE_EVENT} event is stored by the driver itself, in
+     * the same atomic step as the change (the Redis driver). Otherwise {@link Presence} emits it,
+     * which keeps changes and updates in one order only where the store serialises both (the
+     * database driver: the channel's row is locked first).
+     */
+    default boolean storesItsUpdates() {
+        return false;
+    }
 }

@@ -59,6 +59,16 @@ public class RedisCableDriver implements CableDriver {
         this.ttlSeconds = Long.toString(Math.max(60, retention.toSeconds()));
     }
 
+    /** The cap of the channel's message set, as the scripts take it. */
+    String maxMessagesPerChannel() {
+        return maxMessagesPerChannel;
+    }
+
+    /** How long the channel's message keys live, in seconds, as the scripts take it. */
+    String ttlSeconds() {
+        return ttlSeconds;
+    }
+
     /** Subscribes to the topic every emit script publishes to (see {@link RedisHeadWatcher}). */
     @Override
     public AutoCloseable watchHeads(BiConsumer<String, Long> onStored, ThreadFactory threads) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,8 +17,11 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * Presence in Redis: per channel a sorted set of sessions scored by expiry, a hash of announced
  * members and a hash of live-session counts, changed by one Lua script per operation (atomic, so
- * each join or leave is reported once, whichever node runs it). A per-user set remembers channels
- * for {@link #channelsOf}.
+ * each join or leave is reported once, whichever node runs it). The same script stores the
+ * channel's {@code presence:update} event ({@link #storesItsUpdates()}): done as a second step,
+ * concurrent changes stored their snapshots in the opposite order in 2 of 4 rounds of twelve
+ * users joining at once, so the last update a client held was not the truth, and a failing
+ * broadcast left a change unannounced. A per-user set remembers channels for {@link #channelsOf}.
  */
 @ApplicationScoped
 @Typed(RedisPresenceDriver.class)
@@ -27,6 +31,14 @@ public class RedisPresenceDriver implements PresenceDriver {
 
     @Inject
     RedisConnection redis;
+
+    @Inject
+    RedisCableDriver messages;
+
+    @Override
+    public boolean storesItsUpdates() {
+        return true;
+    }
 
     @Override
     public PresenceChanged touch(String channel, String userId, String sessionId, String info, Duration ttl) {
@@ -88,8 +100,10 @@ public class RedisPresenceDriver implements PresenceDriver {
         RedisKeys keys = redis.keys();
         return redis.run("change presence", jedis -> {
             List<Object> result = (List<Object>) PRESENCE.run(jedis,
-                    List.of(keys.presenceSessions(channel), keys.presenceMembers(channel), keys.presenceCounts(channel)),
-                    List.of(op, userId, sessionId, Long.toString(ttl.toMillis()), info));
+                    List.of(keys.presenceSessions(channel), keys.presenceMembers(channel), keys.presenceCounts(channel),
+                            keys.meta(channel), keys.messages(channel)),
+                    List.of(op, userId, sessionId, Long.toString(ttl.toMillis()), info, Instant.now().toString(),
+                            messages.maxMessagesPerChannel(), messages.ttlSeconds(), keys.headsTopic(), channel));
             List<String> joinedIds = (List<String>) result.get(0);
             List<String> left = (List<String>) result.get(1);
             List<String> flat = (List<String>) result.get(2);

@@ -1,10 +1,16 @@
 -- One atomic presence step on a channel: drop expired sessions, apply the operation, report the
--- membership difference.
+-- membership difference and, when membership or info changed, store the channel's presence:update
+-- event in the same step. Two steps and their updates can then never be stored in opposite order
+-- (the last update a client holds is the truth), and a step never stands without its update.
 -- KEYS[1] = sessions (sorted set, member "user\nsession", score = expiry in ms)
 -- KEYS[2] = members (hash user -> info JSON, the users announced as present)
 -- KEYS[3] = counts (hash user -> number of live sessions)
+-- KEYS[4] = the channel's meta hash, KEYS[5] = its message sorted set (as emit.lua)
 -- ARGV[1] = op: touch | leave | leave-all | expire
 -- ARGV[2] = user, ARGV[3] = session, ARGV[4] = ttl or grace in ms, ARGV[5] = info JSON ('' = keep)
+-- ARGV[6] = the update's timestamp (ISO-8601), ARGV[7] = max messages kept (0 = no limit),
+-- ARGV[8] = TTL of the message keys in seconds, ARGV[9] = the heads pub/sub channel,
+-- ARGV[10] = the channel's name
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local joined, left = {}, {}
@@ -78,4 +84,45 @@ else
         redis.call('PEXPIREAT', KEYS[i], at)
     end
 end
-return {joined, left, redis.call('HGETALL', KEYS[2]), infoChanged}
+local members = redis.call('HGETALL', KEYS[2])
+local stored = '0'
+if #joined > 0 or #left > 0 or infoChanged == '1' then
+    -- {"users":[{"id":..,"info":..}],"count":n,"timestamp":..,"joined":[ids],"left":[ids]}, users by id;
+    -- info is stored as JSON text already, ids are encoded by cjson
+    local ids, info = {}, {}
+    for i = 1, #members, 2 do
+        table.insert(ids, members[i])
+        info[members[i]] = members[i + 1]
+    end
+    table.sort(ids)
+    local users = {}
+    for _, id in ipairs(ids) do
+        local shown = info[id] ~= '' and info[id] or 'null'
+        table.insert(users, '{"id":' .. cjson.encode(id) .. ',"info":' .. shown .. '}')
+    end
+    local function list(values)
+        local encoded = {}
+        for _, v in ipairs(values) do
+            table.insert(encoded, cjson.encode(v))
+        end
+        return '[' .. table.concat(encoded, ',') .. ']'
+    end
+    local payload = '{"users":[' .. table.concat(users, ',') .. '],"count":' .. #ids
+        .. ',"timestamp":' .. cjson.encode(ARGV[6]) .. ',"joined":' .. list(joined) .. ',"left":' .. list(left) .. '}'
+    -- as emit.lua stores an event
+    local ms = string.format('%.0f', now)
+    if redis.call('HSETNX', KEYS[4], 'base', ms .. '000') == 1 then
+        redis.call('HSET', KEYS[4], 'head', ms .. '000')
+    end
+    redis.call('HINCRBY', KEYS[4], 'head', 1)
+    stored = redis.call('HGET', KEYS[4], 'head')
+    redis.call('ZADD', KEYS[5], stored, stored .. '\n' .. ms .. '\npresence:update\n' .. payload)
+    local max = tonumber(ARGV[7])
+    if max > 0 then
+        redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -max - 1)
+    end
+    redis.call('EXPIRE', KEYS[4], ARGV[8])
+    redis.call('EXPIRE', KEYS[5], ARGV[8])
+    redis.call('PUBLISH', ARGV[9], stored .. ' ' .. ARGV[10])
+end
+return {joined, left, members, infoChanged, stored}
