@@ -43,10 +43,7 @@ public class DatabasePresenceDriver implements PresenceDriver {
 
     @Override
     public PresenceChanged expire(String channel) {
-        return guarded(() -> {
-            messages.ensureChannelRow(channel);
-            return store.expire(channel);
-        });
+        return guarded(() -> store.expire(channel));
     }
 
     @Override

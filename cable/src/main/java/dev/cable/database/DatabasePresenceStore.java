@@ -71,6 +71,10 @@ public class DatabasePresenceStore {
 
     @Transactional(Transactional.TxType.REQUIRED)
     public PresenceChanged expire(String channel) {
+        if (em().find(ChannelRow.class, channel) == null) {
+            // no row, no sessions: a list asked for a made-up channel must not create one
+            return new PresenceChanged(channel, List.of(), List.of(), List.of());
+        }
         return change(channel, null, null, now -> {
         });
     }

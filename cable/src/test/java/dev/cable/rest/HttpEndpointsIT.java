@@ -66,6 +66,10 @@ public class HttpEndpointsIT {
         config.put("cable.allowed-origins", APP_ORIGIN + ", null, *");
         config.put("cable.request-body.timeout", "PT4S");
         config.put("cable.rate-limit.forwarded", "true"); // the tricklers are an address of their own
+        // the per-user limit as shipped (CableDeployment turns the limits off); the per-address one is
+        // the edge contract's, these tests poll hard from one address
+        config.put("cable.rate-limit.per-second", "20");
+        config.put("cable.rate-limit.per-address", "100000");
         return CableDeployment.war(config, HeaderIdentity.class, TeamAuthorizer.class);
     }
 
@@ -103,6 +107,35 @@ public class HttpEndpointsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(APP_ORIGIN, app.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         assertEquals("true", app.headers().firstValue("Access-Control-Allow-Credentials").orElse(null));
+    }
+
+    /**
+     * The per-user limit (cable.rate-limit.per-second, 20/s, bursts of 40) follows the signed-in
+     * user across addresses; another user, and the same addresses without the user, are unaffected.
+     */
+    @Test
+    public void aSignedInUserIsLimitedWhateverAddressTheyComeFrom() throws Exception {
+        String user = "rate-" + UUID.randomUUID();
+        int refused = 0;
+        for (int i = 0; i < 150; i++) {
+            HttpResponse<String> a = http.send(HttpRequest.newBuilder(base.resolve("cable/poll"))
+                    .header("Content-Type", "application/json").header(HeaderIdentity.HEADER, user)
+                    .header("X-Forwarded-For", "203.0.113." + (i % 200))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"rate:user\":null}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (a.statusCode() == 429) {
+                refused++;
+                assertTrue(a.body().contains("per user"), a.body());
+            }
+        }
+        // a bucket of 40 refilled at 20/s lets 40 + 20 per second through: 150 in a few seconds are not
+        assertTrue(refused >= 30, "150 polls of one user from 150 addresses at once, refused " + refused);
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(base.resolve("cable/poll"))
+                .header("Content-Type", "application/json").header(HeaderIdentity.HEADER, "another-" + user)
+                .header("X-Forwarded-For", "203.0.113.1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"channels\":{\"rate:user\":null}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, other.statusCode(), "another user keeps their own budget");
     }
 
     /**
