@@ -55,7 +55,7 @@ public class Presence {
     public static final String UPDATE_EVENT = "presence:update";
     /** The session used when the caller names none. */
     public static final String DEFAULT_SESSION = "default";
-    /** Largest user info, in UTF-8 bytes of its JSON. */
+    /** The most {@code cable.presence.max-info-bytes} may be: what the stores keep of an info. */
     public static final int MAX_INFO_BYTES = 4096;
     /** Longest session id. */
     public static final int MAX_SESSION_LENGTH = 64;
@@ -83,6 +83,21 @@ public class Presence {
     @ConfigProperty(name = "cable.presence.grace")
     Duration grace;
 
+    /**
+     * Largest user info, in UTF-8 bytes of its JSON (1 KiB by default): every member's info goes
+     * into every update of the channel, so it multiplies by the member count.
+     */
+    @Inject
+    @ConfigProperty(name = "cable.presence.max-info-bytes")
+    int maxInfoBytes;
+
+    @jakarta.annotation.PostConstruct
+    void checkSettings() {
+        if (maxInfoBytes < 1 || maxInfoBytes > MAX_INFO_BYTES) {
+            throw new IllegalArgumentException("cable.presence.max-info-bytes must be 1-" + MAX_INFO_BYTES + ", not " + maxInfoBytes);
+        }
+    }
+
     /** Joins with the default session and no user info. */
     @Transactional
     public PresenceChanged join(String userId, String channel) {
@@ -92,7 +107,8 @@ public class Presence {
     /**
      * Marks a session of the user present; announces the user if this is their first live session.
      *
-     * @param info optional user info (any JSON-B serializable value, at most 4 KiB of JSON), shown in
+     * @param info optional user info (any JSON-B serializable value, at most
+     *             {@code cable.presence.max-info-bytes} of JSON, 1 KiB by default), shown in
      *             {@code users}; {@code null} keeps what is stored
      * @return the change (empty if the user was already present) and the members after it
      * @throws CableException for an invalid user id, channel, session id or info
@@ -219,16 +235,16 @@ public class Presence {
         return sessionId;
     }
 
-    private static String infoJson(Object info) {
+    private String infoJson(Object info) {
         String json;
         try {
             json = info instanceof jakarta.json.JsonValue value ? value.toString() : JSONB.toJson(info);
         } catch (JsonbException e) {
             throw new CableException("the user info cannot be serialized to JSON: " + e.getMessage());
         }
-        if (json.getBytes(StandardCharsets.UTF_8).length > MAX_INFO_BYTES) {
+        if (json.getBytes(StandardCharsets.UTF_8).length > maxInfoBytes) {
             throw new CableException(CableException.Reason.TOO_LARGE,
-                    "the user info is larger than " + MAX_INFO_BYTES + " bytes of JSON");
+                    "the user info is larger than " + maxInfoBytes + " bytes of JSON (cable.presence.max-info-bytes)");
         }
         return json;
     }

@@ -58,6 +58,9 @@ public class PresenceResource {
     @ConfigProperty(name = "cable.presence.client-user-id")
     boolean clientUserId;
 
+    @Inject
+    InfoChangeLimit infoChanges;
+
     @POST
     @Path("join")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -68,6 +71,9 @@ public class PresenceResource {
         JsonValue info = request.get("info");
         Object shown = member.tokenInfo() != null ? JsonBodies.parse(member.tokenInfo())
                 : info == null || info.getValueType() == JsonValue.ValueType.NULL ? null : info;
+        if (shown instanceof JsonValue value && member.tokenInfo() == null) {
+            infoChanges.check(member.channel(), member.user(), value.toString());
+        }
         return members(presence.join(member.user(), member.channel(), session(request), shown).users());
     }
 

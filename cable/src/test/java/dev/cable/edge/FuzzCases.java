@@ -890,15 +890,15 @@ final class FuzzCases {
                     c.either("info: " + probe.why());
                 } else {
                     JsonValue parsed = parse(text);
-                    if (utf8Length(parsed) > 4096) {
-                        c.reject("user info above 4096 bytes");
+                    if (utf8Length(parsed) > 1024) {
+                        c.reject("user info above cable.presence.max-info-bytes (1024)");
                     } else if (parsed.getValueType() != JsonValue.ValueType.NULL) {
                         c.presentInfo = parsed;
                     }
                 }
                 body.put("info", new Raw(text));
             } else if (i < 9) {
-                c.reject("user info above 4096 bytes");
+                c.reject("user info above cable.presence.max-info-bytes (1024)");
                 body.put("info", map("bio", "b".repeat(one(r, 4100, 5000, 60_000))));
             } else {
                 body.put("info", null);

@@ -110,6 +110,46 @@ public class HttpEndpointsIT {
     }
 
     /**
+     * A user's presence info is at most cable.presence.max-info-bytes (1 KiB) and changes at most
+     * cable.presence.info-changes-per-minute (10) times a minute per channel; joining again with the
+     * same info is no change. Each change is a broadcast: before, 1,010 changing joins in 60 s were
+     * all accepted.
+     */
+    @Test
+    public void aUsersInfoChangesAreLimitedAndRepeatingItIsNot() throws Exception {
+        String channel = fresh("info");
+        String user = "info-" + UUID.randomUUID();
+        java.util.function.Function<String, Answer> join = info -> {
+            try {
+                return send(HttpRequest.newBuilder(base.resolve("cable/presence/join")).header("Content-Type", "application/json")
+                        .header(HeaderIdentity.HEADER, user).POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"channel\":" + quote(channel) + ",\"info\":" + info + "}")).build());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertEquals(413, join.apply("{\"bio\":\"" + "b".repeat(1100) + "\"}").status());
+        int refused = 0;
+        int lastAccepted = -1;
+        for (int i = 0; i < 30; i++) {
+            Answer a = join.apply("{\"n\":" + i + "}");
+            if (a.status() == 429) {
+                refused++;
+                assertTrue(a.raw().headers().firstValue("Retry-After").isPresent());
+            } else {
+                assertEquals(200, a.status(), a.raw().body());
+                lastAccepted = i;
+            }
+        }
+        assertEquals(200, join.apply("{\"n\":" + lastAccepted + "}").status(), "the same info again is no change");
+        assertTrue(refused >= 19, "30 info changes at once, at most 10 (and a trickle) accepted; refused " + refused);
+        Answer again = join.apply("{\"n\":0}");
+        assertEquals(429, again.status(), "an earlier info is a change too");
+        long updates = poll(Map.of(channel, 0L)).getJsonObject(channel).getJsonArray("messages").size();
+        assertTrue(updates <= 11, updates + " presence updates for one user's info");
+    }
+
+    /**
      * The per-user limit (cable.rate-limit.per-second, 20/s, bursts of 40) follows the signed-in
      * user across addresses; another user, and the same addresses without the user, are unaffected.
      */
