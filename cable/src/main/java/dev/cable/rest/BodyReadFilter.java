@@ -18,9 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -71,7 +68,7 @@ public class BodyReadFilter extends HttpFilter {
     @Inject
     CableMetrics metrics;
 
-    private final Map<String, AtomicInteger> reading = new ConcurrentHashMap<>();
+    private final AddressSlots reading = new AddressSlots();
     private final AtomicLong aborted = new AtomicLong();
 
     /** A body that took too long, was too large, or never came whole. */
@@ -98,7 +95,7 @@ public class BodyReadFilter extends HttpFilter {
             return;
         }
         String address = addresses.of(request);
-        if (!claim(address)) {
+        if (!reading.claim(address, readsPerAddress)) {
             refuse(response, 429, "too many request bodies being sent from this address at once: at most "
                     + readsPerAddress + " (cable.request-body.reads-per-address)", "1");
             return;
@@ -113,7 +110,7 @@ public class BodyReadFilter extends HttpFilter {
             countAbort(e);
             return; // the client is gone: nobody to answer
         } finally {
-            release(address);
+            reading.release(address);
         }
         chain.doFilter(new ReadBody(request, body), response);
     }
@@ -134,29 +131,6 @@ public class BodyReadFilter extends HttpFilter {
             }
         }
         return body.toByteArray();
-    }
-
-    private boolean claim(String address) {
-        if (readsPerAddress <= 0) {
-            return true; // off
-        }
-        boolean[] claimed = {false};
-        reading.compute(address, (a, count) -> {
-            AtomicInteger c = count == null ? new AtomicInteger() : count;
-            if (c.get() < readsPerAddress) {
-                c.incrementAndGet();
-                claimed[0] = true;
-            }
-            return c.get() == 0 ? null : c;
-        });
-        return claimed[0];
-    }
-
-    private void release(String address) {
-        if (readsPerAddress <= 0) {
-            return;
-        }
-        reading.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     private String tooLarge() {

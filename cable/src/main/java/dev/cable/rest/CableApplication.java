@@ -23,7 +23,7 @@ public class CableApplication extends Application {
 
     private static final Set<Class<?>> CLASSES = Set.of(
             PollResource.class, PresenceResource.class, PublishResource.class,
-            ForeignApplicationGuard.class, OriginCheck.class, RateLimit.class, RequestSizeLimit.class,
+            ForeignApplicationGuard.class, OriginCheck.class, RateLimit.class,
             CableExceptionMapper.class, WebApplicationExceptionMapper.class, UnexpectedExceptionMapper.class);
 
     @Override

@@ -27,27 +27,22 @@ public class InfoChangeLimit {
     @ConfigProperty(name = "cable.presence.max-info-bytes")
     int maxInfoBytes;
 
-    /** The info last accepted and the tokens left, per user and channel. */
+    /** The info last accepted, and a token bucket of changes (capacity {@code perMinute}), per user and channel. */
     private static final class Budget {
+        private final RateLimit.Bucket changes;
         private String info;
-        private double tokens;
-        private long refilledAt;
 
         Budget(int capacity, long now) {
-            this.tokens = capacity;
-            this.refilledAt = now;
+            this.changes = new RateLimit.Bucket(capacity, now);
         }
 
         synchronized boolean change(String newInfo, int perMinute, long now) {
             if (newInfo.equals(info)) {
                 return true;
             }
-            tokens = Math.min(perMinute, tokens + (now - refilledAt) * perMinute / 60_000.0);
-            refilledAt = now;
-            if (tokens < 1) {
+            if (changes.take(perMinute / 60.0, perMinute, now) > 0) {
                 return false;
             }
-            tokens -= 1;
             info = newInfo;
             return true;
         }

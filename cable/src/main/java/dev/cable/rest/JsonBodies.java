@@ -58,9 +58,6 @@ final class JsonBodies {
         } catch (JsonParsingException e) {
             throw new CableException("the request body is not valid JSON: " + e.getMessage());
         } catch (JsonException e) {
-            if (e.getCause() instanceof CableException ce) {
-                throw ce; // the size limit, hit while parsing
-            }
             throw new CableException("the request body is not valid JSON (or not UTF-8): " + e.getMessage());
         } catch (RuntimeException e) {
             // the parser's own limits: numbers of more than 1100 digits, huge exponents, deep nesting

@@ -44,7 +44,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,8 +113,8 @@ public class PollResource {
     @Inject
     HttpServletRequest servletRequest;
 
-    /** Parked long polls per client address (entries removed at zero). */
-    private final Map<String, AtomicInteger> waitingByAddress = new ConcurrentHashMap<>();
+    /** Parked long polls per client address. */
+    private final AddressSlots waitingByAddress = new AddressSlots();
 
     @Inject
     CableMetrics metrics;
@@ -166,7 +165,7 @@ public class PollResource {
             String address;
             if (answer.empty() && request.waitMillis() > 0 && !request.cursors().containsValue(null)
                     && waiting.get() < maxWaiting && heads.canTrack(request.cursors().keySet())
-                    && claimSlot(address = addresses.of(servletRequest))) {
+                    && waitingByAddress.claim(address = addresses.of(servletRequest), maxWaitingPerAddress)) {
                 park(request, response, System.currentTimeMillis() + request.waitMillis(), address);
             } else {
                 metrics.polled(Duration.ofNanos(System.nanoTime() - started), answer.empty());
@@ -341,19 +340,11 @@ public class PollResource {
             SharedReads.Rendered rendered = page(entry.getKey(), entry.getValue());
             MessagePage page = rendered.page();
             JsonObject json = rendered.json();
-            long size = 0;
-            for (CableMessage m : page.messages()) {
-                size += sizeOf(m);
-            }
-            if (used + size > maxAnswerBytes && !page.isEmpty()) {
+            if (used + sizeOf(page) > maxAnswerBytes && !page.isEmpty()) {
                 page = withinBudget(page, entry.getValue(), used);
                 json = toJson(page);
-                size = 0;
-                for (CableMessage m : page.messages()) {
-                    size += sizeOf(m);
-                }
             }
-            used += size;
+            used += sizeOf(page);
             empty &= page.isEmpty() && !page.reset() && !page.more();
             channels.add(entry.getKey(), json);
         }
@@ -409,27 +400,9 @@ public class PollResource {
         waiting.incrementAndGet();
         response.register((jakarta.ws.rs.container.CompletionCallback) failure -> {
             waiting.decrementAndGet();
-            releaseSlot(address);
+            waitingByAddress.release(address);
         });
         repark(request, response, deadline);
-    }
-
-    /** Takes one of the address's long-poll slots; false (answer at once) when it holds them all. */
-    private boolean claimSlot(String address) {
-        boolean[] claimed = {false};
-        waitingByAddress.compute(address, (a, count) -> {
-            AtomicInteger c = count == null ? new AtomicInteger() : count;
-            if (c.get() < maxWaitingPerAddress) {
-                c.incrementAndGet();
-                claimed[0] = true;
-            }
-            return c.get() == 0 ? null : c;
-        });
-        return claimed[0];
-    }
-
-    private void releaseSlot(String address) {
-        waitingByAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     private void repark(Request request, AsyncResponse response, long deadline) {
@@ -481,8 +454,19 @@ public class PollResource {
         return m.payload().length() + m.event().length() + 80L;
     }
 
-    /** The head of a page that fits in what is left of the budget (the first message if nothing was used). */
-    private MessagePage withinBudget(MessagePage page, Long cursor, long used) {
+    private static long sizeOf(MessagePage page) {
+        long size = 0;
+        for (CableMessage m : page.messages()) {
+            size += sizeOf(m);
+        }
+        return size;
+    }
+
+    /**
+     * The head of a page that fits in what is left of the budget (the first message if nothing was
+     * used). A page with messages was read from a cursor, never from "now" (null).
+     */
+    private MessagePage withinBudget(MessagePage page, long cursor, long used) {
         List<CableMessage> kept = new ArrayList<>();
         for (CableMessage m : page.messages()) {
             long size = sizeOf(m);
@@ -493,7 +477,7 @@ public class PollResource {
             used += size;
         }
         if (kept.isEmpty()) {
-            return new MessagePage(List.of(), cursor == null ? page.lastId() : cursor, true, false);
+            return new MessagePage(List.of(), cursor, true, false);
         }
         return new MessagePage(kept, kept.get(kept.size() - 1).id(), true, page.reset());
     }
