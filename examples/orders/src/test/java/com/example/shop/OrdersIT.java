@@ -110,21 +110,6 @@ public class OrdersIT {
         assertTrue(cableMissing.body().contains("\"error\""), "Cable's own 404 keeps its JSON body: " + cableMissing.body());
     }
 
-    /**
-     * The shop sets no cable.publish.token: the publish endpoint is off, and /openapi does not
-     * advertise it. (Payara documents the application's own endpoints only: it does not scan
-     * WEB-INF/lib, where Cable lives, so none of Cable's endpoints is listed.)
-     */
-    @Test
-    public void theOpenApiDocumentDoesNotAdvertiseTheSwitchedOffPublishEndpoint() throws Exception {
-        HttpResponse<String> openapi = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + deployed.getPort() + "/openapi"))
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).GET().build());
-        assertEquals(200, openapi.statusCode());
-        assertTrue(openapi.body().contains("/api/orders"), "the shop's own endpoints are there: " + openapi.body());
-        assertFalse(openapi.body().contains("/cable/publish"), "a switched-off endpoint is listed: " + openapi.body());
-        assertEquals(404, send(post("cable/publish", "{\"channel\":\"orders\",\"event\":\"e\",\"payload\":1}")).statusCode());
-    }
-
     @Test
     public void theScriptAndItsTypesComeFromTheLibrary() throws Exception {
         HttpResponse<String> script = send(get("cable.js"));
