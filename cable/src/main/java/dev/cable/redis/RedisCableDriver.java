@@ -32,7 +32,7 @@ import redis.clients.jedis.resps.ScanResult;
 @Typed(RedisCableDriver.class)
 public class RedisCableDriver implements CableDriver {
 
-    private static final RedisScript EMIT = RedisScript.load("emit.lua");
+    private static final RedisScript EMIT = RedisScript.loadStoringEvents("emit.lua");
     private static final RedisScript CLEANUP = RedisScript.load("cleanup.lua");
     private static final int CLEANUP_BUDGET = 1000;
 

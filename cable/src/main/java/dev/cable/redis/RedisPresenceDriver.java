@@ -27,7 +27,7 @@ import redis.clients.jedis.resps.ScanResult;
 @Typed(RedisPresenceDriver.class)
 public class RedisPresenceDriver implements PresenceDriver {
 
-    private static final RedisScript PRESENCE = RedisScript.load("presence.lua");
+    private static final RedisScript PRESENCE = RedisScript.loadStoringEvents("presence.lua");
 
     @Inject
     RedisConnection redis;

@@ -21,11 +21,23 @@ final class RedisScript {
     }
 
     static RedisScript load(String resource) {
+        return new RedisScript(text(resource));
+    }
+
+    /**
+     * A script that calls {@code store_event}: store-event.lua goes in front of it, so the two
+     * scripts that store events (an emit, a presence change) store them one way.
+     */
+    static RedisScript loadStoringEvents(String resource) {
+        return new RedisScript(text("store-event.lua") + text(resource));
+    }
+
+    private static String text(String resource) {
         try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing Lua script " + resource);
             }
-            return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read Lua script " + resource, e);
         }

@@ -109,20 +109,7 @@ if #joined > 0 or #left > 0 or infoChanged == '1' then
     end
     local payload = '{"users":[' .. table.concat(users, ',') .. '],"count":' .. #ids
         .. ',"timestamp":' .. cjson.encode(ARGV[6]) .. ',"joined":' .. list(joined) .. ',"left":' .. list(left) .. '}'
-    -- as emit.lua stores an event
-    local ms = string.format('%.0f', now)
-    if redis.call('HSETNX', KEYS[4], 'base', ms .. '000') == 1 then
-        redis.call('HSET', KEYS[4], 'head', ms .. '000')
-    end
-    redis.call('HINCRBY', KEYS[4], 'head', 1)
-    stored = redis.call('HGET', KEYS[4], 'head')
-    redis.call('ZADD', KEYS[5], stored, stored .. '\n' .. ms .. '\npresence:update\n' .. payload)
-    local max = tonumber(ARGV[7])
-    if max > 0 then
-        redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -max - 1)
-    end
-    redis.call('EXPIRE', KEYS[4], ARGV[8])
-    redis.call('EXPIRE', KEYS[5], ARGV[8])
-    redis.call('PUBLISH', ARGV[9], stored .. ' ' .. ARGV[10])
+    stored = store_event(KEYS[4], KEYS[5], string.format('%.0f', now), 'presence:update', payload,
+        ARGV[7], ARGV[8], ARGV[9], ARGV[10])
 end
 return {joined, left, members, infoChanged, stored}
