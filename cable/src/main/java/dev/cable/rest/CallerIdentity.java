@@ -18,6 +18,8 @@ public class CallerIdentity {
     @Inject
     HttpServletRequest request;
 
+    private static final String RESOLVED = CallerIdentity.class.getName() + ".user";
+
     private PresenceIdentity identity;
 
     @PostConstruct
@@ -25,8 +27,18 @@ public class CallerIdentity {
         identity = applicationIdentity.isUnsatisfied() ? new PrincipalIdentity(request) : applicationIdentity.get();
     }
 
-    /** The caller's user id, or empty when the caller is not authenticated. */
+    /**
+     * The caller's user id, or empty when the caller is not authenticated. Resolved once per request
+     * (kept as a request attribute): the rate limit asks on every request, and a poll with private
+     * channels asks again; an application's identity may cost a session or database lookup.
+     */
+    @SuppressWarnings("unchecked")
     public Optional<String> currentUser() {
-        return identity.currentUser();
+        if (request.getAttribute(RESOLVED) instanceof Optional<?> known) {
+            return (Optional<String>) known;
+        }
+        Optional<String> user = identity.currentUser();
+        request.setAttribute(RESOLVED, user);
+        return user;
     }
 }
