@@ -46,6 +46,16 @@ CREATE TABLE IF NOT EXISTS cable_presence_sessions (
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_expires_at ON cable_presence_sessions (expires_at);
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_user_id ON cable_presence_sessions (user_id);
 
+-- Presence: each channel's presence version, taken by every membership or info change while the
+-- channel's row in cable_channels is locked, so updates carry 1, 2, 3, ... in the order of the changes.
+CREATE TABLE IF NOT EXISTS cable_presence_versions (
+    channel    VARCHAR(255) NOT NULL PRIMARY KEY,
+    version    BIGINT       NOT NULL
+);
+
+-- Expired sessions of one channel, found without reading all of its sessions.
+CREATE INDEX IF NOT EXISTS cable_presence_sessions_channel_expires ON cable_presence_sessions (channel, expires_at);
+
 -- Idempotency keys of emits, kept as long as messages (cable.retention).
 CREATE TABLE IF NOT EXISTS cable_idempotency (
     channel    VARCHAR(255)                NOT NULL,

@@ -144,7 +144,19 @@ public class Cable {
         if (idempotencyKey != null) {
             CableNames.requireIdempotencyKey(idempotencyKey);
         }
-        String json = toJson(payload);
+        return store(channel, event, toJson(payload), idempotencyKey);
+    }
+
+    /**
+     * Emits Cable's own presence update, which {@code cable.max-payload-bytes} does not bound: a sweep
+     * may announce thousands of leaves at once, and an update refused for its size would roll back
+     * the change it announces, again at every later change of the channel.
+     */
+    CableMessage emitPresenceUpdate(String channel, jakarta.json.JsonObject payload) {
+        return store(channel, Presence.UPDATE_EVENT, payload.toString(), null);
+    }
+
+    private CableMessage store(String channel, String event, String json, String idempotencyKey) {
         if (!driver.joinsTransactions() && afterCommit != null && afterCommit.inTransaction()) {
             return afterCommit.hold(driver, channel, event, json, idempotencyKey, this::announce);
         }

@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.bind.Jsonb;
@@ -16,7 +16,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,14 +36,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       {@code cable.presence.timeout} (30 s). Each session expires on its own: one user's heartbeats
  *       never keep another user alive.</li>
  *   <li>When membership changes (first session joins, last session leaves or times out) Presence
- *       emits {@value #UPDATE_EVENT} on the channel with {@code {users, count, timestamp, joined, left}}
- *       and fires the CDI event {@link PresenceChanged}. Heartbeats of present users write a
- *       timestamp and broadcast nothing.</li>
+ *       emits {@value #UPDATE_EVENT} on the channel with {@code {version, count, timestamp, joined,
+ *       left, changed}} (and the whole {@code users} list while the room is small) and fires the CDI
+ *       event {@link PresenceChanged}. Heartbeats of present users write a timestamp and broadcast
+ *       nothing.</li>
  *   <li>Leaving one session keeps it for {@code cable.presence.grace} (5 s), so a reload does not
  *       broadcast a leave and a join. A timer ({@code cable.presence.sweep-interval}, 5 s) announces
  *       sessions that timed out; several nodes may run it, each change is announced once.</li>
  * </ul>
- * A change and its broadcast are stored together, in one order per channel: with the database
+ * Each change takes the channel's next presence version, and its update carries it, so a client
+ * holding a list at version <i>v</i> applies exactly the update <i>v + 1</i> next and notices a gap
+ * (docs/protocol.md). A change and its broadcast are stored together, in one order per channel: with the database
  * driver they commit together (inside the caller's transaction if there is one, the channel's row
  * locked first); with Redis one script stores both, at once (Redis takes no part in transactions).
  */
@@ -57,6 +62,15 @@ public class Presence {
     public static final String DEFAULT_SESSION = "default";
     /** The most {@code cable.presence.max-info-bytes} may be: what the stores keep of an info. */
     public static final int MAX_INFO_BYTES = 4096;
+    /**
+     * Rooms of at most this many members get the whole list in every update and presence answer;
+     * larger rooms get only the change, so an update costs the same at 10,000 members as at 10.
+     */
+    public static final int LISTED_MEMBERS = 100;
+    /** ...and only while that list is at most this many bytes of JSON (100 members of 4 KiB info would be 400 KiB). */
+    public static final int LISTED_BYTES = 16 * 1024;
+    /** The largest page of {@link #getUsers(String, String, int)}. */
+    public static final int MAX_PAGE = 1000;
     /** Longest session id. */
     public static final int MAX_SESSION_LENGTH = 64;
     private static final int SWEEP_BATCH = 500;
@@ -152,10 +166,40 @@ public class Presence {
                 requireSession(sessionId), grace));
     }
 
-    /** The users present now, ordered by id (announcing any timed-out users first). */
+    /**
+     * The users present now, in the store's order of ids (announcing any timed-out users first).
+     * Reads every member: for a large room, page with {@link #getUsers(String, String, int)}.
+     */
     @Transactional
     public List<PresenceMember> getUsers(String channel) {
-        return announce(driver.expire(CableNames.requireChannel(channel))).users();
+        List<PresenceMember> all = new ArrayList<>();
+        PresencePage page = getUsers(channel, null, MAX_PAGE);
+        all.addAll(page.users());
+        while (page.next() != null) {
+            page = driver.members(channel, page.next(), MAX_PAGE);
+            all.addAll(page.users());
+        }
+        return all;
+    }
+
+    /**
+     * One page of the members (announcing any timed-out users first), with the channel's member count
+     * and the presence version it was read at.
+     *
+     * @param after the last id of the previous page ({@link PresencePage#next()}), {@code null} for the first
+     * @param limit 1 to {@value #MAX_PAGE}
+     */
+    @Transactional
+    public PresencePage getUsers(String channel, String after, int limit) {
+        CableNames.requireChannel(channel);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new CableException("limit must be 1-" + MAX_PAGE + ", was " + limit);
+        }
+        if (after != null) {
+            CableNames.requireUser(after);
+        }
+        announce(driver.expire(channel));
+        return driver.members(channel, after, limit);
     }
 
     /** The channels where the user is present now. */
@@ -191,28 +235,48 @@ public class Presence {
     private PresenceChanged announce(PresenceChanged change) {
         if (change.changed()) {
             if (!driver.storesItsUpdates()) {
-                cable.emit(change.channel(), UPDATE_EVENT, updatePayload(change));
+                cable.emitPresenceUpdate(change.channel(), updatePayload(change));
             }
             changes.fire(change);
         }
         return change;
     }
 
-    /** {@code {users: [{id, info}], count, timestamp, joined: [ids], left: [ids]}}. */
+    /**
+     * {@code {version, count, timestamp, joined: [ids], left: [ids], changed: [{id, info}], users?}}:
+     * {@code users} while the room is small ({@link #listed}). presence.lua writes the same for Redis.
+     */
     static jakarta.json.JsonObject updatePayload(PresenceChanged change) {
-        JsonArrayBuilder users = JSON.createArrayBuilder();
-        change.users().forEach(u -> users.add(member(u)));
         JsonArrayBuilder joined = JSON.createArrayBuilder();
-        change.joined().forEach(u -> joined.add(u.userId()));
+        JsonArrayBuilder changed = JSON.createArrayBuilder();
+        change.joined().forEach(u -> {
+            joined.add(u.userId());
+            changed.add(member(u));
+        });
+        change.updated().forEach(u -> changed.add(member(u)));
         JsonArrayBuilder left = JSON.createArrayBuilder();
         change.left().forEach(left::add);
-        return JSON.createObjectBuilder()
-                .add("users", users)
+        JsonObjectBuilder update = JSON.createObjectBuilder()
+                .add("version", change.version())
                 .add("count", change.count())
                 .add("timestamp", Instant.now().toString())
                 .add("joined", joined)
                 .add("left", left)
-                .build();
+                .add("changed", changed);
+        listed(change).ifPresent(users -> update.add("users", users));
+        return update.build();
+    }
+
+    /** The whole member list as JSON, if the room is small enough to send it along. */
+    public static Optional<JsonArray> listed(PresenceChanged change) {
+        if (!change.listsEveryone() || change.count() > LISTED_MEMBERS) {
+            return Optional.empty();
+        }
+        JsonArrayBuilder users = JSON.createArrayBuilder();
+        change.users().forEach(u -> users.add(member(u)));
+        JsonArray list = users.build();
+        return list.toString().getBytes(StandardCharsets.UTF_8).length <= LISTED_BYTES
+                ? Optional.of(list) : Optional.empty();
     }
 
     /** A member as JSON: {@code {"id": "...", "info": ... | null}}. */

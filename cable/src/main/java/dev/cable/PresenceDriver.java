@@ -10,7 +10,11 @@ import java.util.List;
  * <p>Membership is per session (a tab or device) underneath: a user is present while at least one
  * of their sessions has not expired. Every mutating method is <b>one atomic step</b> that first
  * drops the channel's expired sessions, then applies its change, and reports the membership
- * difference it caused, so that two nodes never both report the same join or leave.
+ * difference it caused, so that two nodes never both report the same join or leave. A step that
+ * changes membership or a member's info also takes the channel's next <b>presence version</b>
+ * (1, 2, 3, ...) within the same atomic step, so the versions order the changes as the store
+ * applied them, whichever node ran them. Its cost must not grow with the member count beyond
+ * listing {@link Presence#LISTED_MEMBERS} members: 10,000-member rooms are expected.
  */
 public interface PresenceDriver {
 
@@ -29,6 +33,13 @@ public interface PresenceDriver {
 
     /** Drops the channel's expired sessions and reports who left. */
     PresenceChanged expire(String channel);
+
+    /**
+     * One page of the channel's announced members with an id after {@code after} ({@code null}: from
+     * the first), at most {@code limit}, read in one atomic step with the member count and version.
+     * Changes nothing (a channel nobody joined stays unknown to the store).
+     */
+    PresencePage members(String channel, String after, int limit);
 
     /** Channels with at least one expired session, for the sweeper; at most {@code limit}. */
     List<String> channelsToSweep(int limit);

@@ -14,7 +14,7 @@ public abstract class InContainerSuite extends CableDriverContract
 
     /** Classes every in-container deployment needs besides the concrete test class. */
     public static final Class<?>[] CLASSES = {InContainerSuite.class, CableDriverContract.class,
-        CableDriverContract.Point.class, ContainerFixture.class, PresenceContract.class,
+        CableDriverContract.Point.class, ContainerFixture.class, PresenceContract.class, PresenceReplica.class,
         TransactionContract.class, BatcherContract.class, PresenceEventRecorder.class, RequestScopedMetrics.class};
 
     @Inject

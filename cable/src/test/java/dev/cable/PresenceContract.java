@@ -53,6 +53,8 @@ public interface PresenceContract extends ContainerFixture {
         assertEquals("alice", update.getJsonArray("users").getJsonObject(0).getString("id"));
         assertEquals("Alice", update.getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
         assertEquals(List.of("alice"), update.getJsonArray("joined").getValuesAs(jakarta.json.JsonString::getString));
+        assertEquals("Alice", update.getJsonArray("changed").getJsonObject(0).getJsonObject("info").getString("name"));
+        assertEquals(1, update.getInt("version"));
         assertTrue(update.containsKey("timestamp"));
         assertEquals(1, presenceEvents().on(channel).size());
         assertEquals("alice", presenceEvents().on(channel).get(0).joined().get(0).userId());
@@ -115,6 +117,88 @@ public interface PresenceContract extends ContainerFixture {
         List<String> listed = last.getJsonArray("users").stream().map(u -> u.asJsonObject().getString("id")).sorted().toList();
         assertEquals(truth.stream().sorted().toList(), listed, "the last of " + updates.size() + " updates");
         assertEquals(members, last.getInt("count"));
+        assertRepliesAddUpToTheStore(channel);
+    }
+
+    /**
+     * Replays every update the channel stored, in stored order, as a client would: the versions run
+     * 1, 2, 3, ... without a gap, each step's changes lead to its count (and its list, where there
+     * is one), and the last one is what the store holds, at the store's version.
+     */
+    private void assertRepliesAddUpToTheStore(String channel) {
+        PresenceReplica replica = new PresenceReplica();
+        updates(channel).forEach(replica::apply);
+        PresencePage first = presence().getUsers(channel, null, Presence.MAX_PAGE);
+        assertEquals(PresenceReplica.of(presence().getUsers(channel)), replica.members());
+        assertEquals(first.version(), replica.version(), "the store's version is the last update's");
+    }
+
+    /**
+     * Past {@link Presence#LISTED_MEMBERS} an update carries the change, not the room: the bytes
+     * of a join stay the same however many are present, and pages of the list add up to the room.
+     */
+    @Test
+    default void aLargeRoomsUpdatesCarryTheChangeAndItsListIsReadInPages() {
+        String channel = freshChannel("large");
+        for (int u = 0; u < 150; u++) {
+            presence().join(String.format("user-%03d", u), channel, "tab", Map.of("name", "User " + u));
+        }
+        for (int u = 0; u < 150; u += 15) {
+            presence().leave(String.format("user-%03d", u), channel);
+        }
+        List<JsonObject> updates = updates(channel);
+        assertEquals(160, updates.size());
+        assertTrue(updates.get(99).containsKey("users"), "100 members are listed");
+        assertTrue(updates.stream().skip(100).noneMatch(u -> u.containsKey("users")), "101 and more are not");
+        int joinAt101 = updates.get(100).toString().getBytes(StandardCharsets.UTF_8).length;
+        int joinAt150 = updates.get(149).toString().getBytes(StandardCharsets.UTF_8).length;
+        assertTrue(Math.abs(joinAt150 - joinAt101) < 16, "a join costs the same at 101 and 150 members: "
+                + joinAt101 + " and " + joinAt150 + " bytes");
+        assertTrue(joinAt150 < 300, "a join is its own size, was " + joinAt150 + " bytes");
+
+        List<String> paged = new ArrayList<>();
+        PresencePage page = presence().getUsers(channel, null, 40);
+        paged.addAll(ids(page.users()));
+        int pages = 1;
+        while (page.next() != null) {
+            page = presence().getUsers(channel, page.next(), 40);
+            paged.addAll(ids(page.users()));
+            pages++;
+        }
+        assertEquals(4, pages, "140 members in pages of 40");
+        assertEquals(140, page.count());
+        assertEquals(160, page.version());
+        assertEquals(ids(presence().getUsers(channel)), paged);
+        assertEquals(140, new java.util.HashSet<>(paged).size());
+        assertRepliesAddUpToTheStore(channel);
+    }
+
+    /**
+     * 80 members with 1,000 bytes of info each are 80 KB of list, more than an event may carry
+     * (cable.max-payload-bytes, 64 KiB): with the whole list in every update the 66th join was
+     * refused with 413, and every join after it.
+     */
+    @Test
+    default void membersWithLargeInfoNeverMakeTheRoomsUpdatesTooLargeToStore() {
+        String channel = freshChannel("bulky");
+        String filler = "x".repeat(980);
+        for (int u = 0; u < 80; u++) {
+            presence().join("user-" + u, channel, "tab", Map.of("bio", filler));
+        }
+        List<JsonObject> updates = updates(channel);
+        assertEquals(80, updates.size());
+        assertEquals(80, presence().getUsers(channel).size());
+        assertTrue(updates.get(79).toString().length() < 2000, "the last join carries one member");
+        assertRepliesAddUpToTheStore(channel);
+    }
+
+    @Test
+    default void aChannelNobodyJoinedIsAnEmptyListAtVersionZero() {
+        PresencePage page = presence().getUsers(freshChannel("nobody"), null, 10);
+        assertEquals(List.of(), page.users());
+        assertEquals(0, page.count());
+        assertEquals(0, page.version());
+        assertEquals(null, page.next());
     }
 
     @Test
@@ -127,6 +211,9 @@ public interface PresenceContract extends ContainerFixture {
         assertEquals(2, updates.size(), "the join, then the info; the repeated join is silent");
         assertEquals("Erin", updates.get(1).getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
         assertTrue(updates.get(1).getJsonArray("joined").isEmpty());
+        assertEquals("Erin", updates.get(1).getJsonArray("changed").getJsonObject(0).getJsonObject("info").getString("name"));
+        assertEquals(2, updates.get(1).getInt("version"));
+        assertRepliesAddUpToTheStore(channel);
     }
 
     @Test
@@ -156,8 +243,6 @@ public interface PresenceContract extends ContainerFixture {
 
         presence().leave("alice", channel, "tab-2");
         await("alice's leave", () -> presence().getUsers(channel).isEmpty());
-        // the membership step and the update announcing it are two steps today (issue 11)
-        await("the update of alice's leave", () -> updates(channel).size() >= 2);
         List<JsonObject> updates = updates(channel);
         assertEquals(2, updates.size());
         assertEquals(0, updates.get(1).getInt("count"));

@@ -4,6 +4,7 @@ import dev.cable.CableException;
 import dev.cable.CableUnavailableException;
 import dev.cable.PresenceChanged;
 import dev.cable.PresenceDriver;
+import dev.cable.PresencePage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -44,6 +45,11 @@ public class DatabasePresenceDriver implements PresenceDriver {
     @Override
     public PresenceChanged expire(String channel) {
         return guarded(() -> store.expire(channel));
+    }
+
+    @Override
+    public PresencePage members(String channel, String after, int limit) {
+        return guarded(() -> store.members(channel, after, limit));
     }
 
     @Override

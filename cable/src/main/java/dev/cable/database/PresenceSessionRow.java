@@ -40,6 +40,10 @@ public class PresenceSessionRow {
         this.expiresAt = expiresAt;
     }
 
+    String userId() {
+        return userId;
+    }
+
     Instant expiresAt() {
         return expiresAt;
     }

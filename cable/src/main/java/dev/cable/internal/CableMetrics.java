@@ -75,7 +75,7 @@ public class CableMetrics {
     }
 
     void onPresence(@Observes(during = TransactionPhase.AFTER_SUCCESS) PresenceChanged change) {
-        if (change.users().isEmpty()) {
+        if (change.count() == 0) {
             presenceMembers.remove(change.channel());
         } else {
             presenceMembers.put(change.channel(), change.count());

@@ -82,6 +82,16 @@ final class RedisKeys {
         return tagged(channel) + ":counts";
     }
 
+    /** Counter of a channel's presence version (the last change announced). */
+    String presenceVersion(String channel) {
+        return tagged(channel) + ":presence-version";
+    }
+
+    /** Sorted set of the ids of a channel's announced members, all scored 0: pages in id order. */
+    String presenceIndex(String channel) {
+        return tagged(channel) + ":member-ids";
+    }
+
     /** The pub/sub channel on which every emit announces "id channel" (not a key: no hash slot). */
     String headsTopic() {
         return prefix + "heads";

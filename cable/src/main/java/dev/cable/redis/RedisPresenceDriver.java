@@ -1,8 +1,10 @@
 package dev.cable.redis;
 
+import dev.cable.Presence;
 import dev.cable.PresenceChanged;
 import dev.cable.PresenceDriver;
 import dev.cable.PresenceMember;
+import dev.cable.PresencePage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -28,6 +30,7 @@ import redis.clients.jedis.resps.ScanResult;
 public class RedisPresenceDriver implements PresenceDriver {
 
     private static final RedisScript PRESENCE = RedisScript.loadStoringEvents("presence.lua");
+    private static final RedisScript PAGE = RedisScript.load("presence-page.lua");
 
     @Inject
     RedisConnection redis;
@@ -94,6 +97,25 @@ public class RedisPresenceDriver implements PresenceDriver {
         });
     }
 
+    @Override
+    @SuppressWarnings("unchecked")
+    public PresencePage members(String channel, String after, int limit) {
+        RedisKeys keys = redis.keys();
+        return redis.run("read presence", jedis -> {
+            List<Object> result = (List<Object>) PAGE.run(jedis,
+                    List.of(keys.presenceMembers(channel), keys.presenceIndex(channel), keys.presenceVersion(channel)),
+                    List.of(after == null ? "" : after, Integer.toString(limit)));
+            List<String> ids = (List<String>) result.get(0);
+            List<String> infos = (List<String>) result.get(1);
+            List<PresenceMember> page = new ArrayList<>();
+            for (int i = 0; i < Math.min(limit, ids.size()); i++) {
+                page.add(new PresenceMember(ids.get(i), infos.get(i).isEmpty() ? null : infos.get(i)));
+            }
+            String next = ids.size() > limit ? ids.get(limit - 1) : null;
+            return new PresencePage(page, ((Long) result.get(2)).intValue(), (Long) result.get(3), next);
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private PresenceChanged step(String channel, String op, String userId, String sessionId, Duration ttl,
                                  String info) {
@@ -101,27 +123,35 @@ public class RedisPresenceDriver implements PresenceDriver {
         return redis.run("change presence", jedis -> {
             List<Object> result = (List<Object>) PRESENCE.run(jedis,
                     List.of(keys.presenceSessions(channel), keys.presenceMembers(channel), keys.presenceCounts(channel),
-                            keys.meta(channel), keys.messages(channel)),
+                            keys.meta(channel), keys.messages(channel), keys.presenceVersion(channel),
+                            keys.presenceIndex(channel)),
                     List.of(op, userId, sessionId, Long.toString(ttl.toMillis()), info, Instant.now().toString(),
-                            messages.maxMessagesPerChannel(), messages.ttlSeconds(), keys.headsTopic(), channel));
-            List<String> joinedIds = (List<String>) result.get(0);
+                            messages.maxMessagesPerChannel(), messages.ttlSeconds(), keys.headsTopic(), channel,
+                            Integer.toString(Presence.LISTED_MEMBERS), Integer.toString(Presence.LISTED_BYTES)));
+            List<PresenceMember> joined = members((List<String>) result.get(0));
             List<String> left = (List<String>) result.get(1);
-            List<String> flat = (List<String>) result.get(2);
-            List<PresenceMember> users = new ArrayList<>();
-            for (int i = 0; i < flat.size(); i += 2) {
-                users.add(new PresenceMember(flat.get(i), flat.get(i + 1).isEmpty() ? null : flat.get(i + 1)));
-            }
+            List<PresenceMember> users = new ArrayList<>(members((List<String>) result.get(2)));
             users.sort(Comparator.comparing(PresenceMember::userId));
-            List<PresenceMember> joined = users.stream().filter(u -> joinedIds.contains(u.userId())).toList();
-            for (String user : joinedIds) {
-                jedis.sadd(keys.userChannels(user), channel);
-                jedis.expire(keys.userChannels(user), Math.max(60, ttl.toSeconds() * 4));
+            List<PresenceMember> updated = members((List<String>) result.get(3));
+            long version = (Long) result.get(5);
+            int count = ((Long) result.get(6)).intValue();
+            for (PresenceMember user : joined) {
+                jedis.sadd(keys.userChannels(user.userId()), channel);
+                jedis.expire(keys.userChannels(user.userId()), Math.max(60, ttl.toSeconds() * 4));
             }
             for (String user : left) {
                 jedis.srem(keys.userChannels(user), channel);
             }
-            boolean infoChanged = result.size() > 3 && "1".equals(String.valueOf(result.get(3)));
-            return new PresenceChanged(channel, joined, left, users, infoChanged);
+            return new PresenceChanged(channel, joined, left, updated, count, version, users);
         });
+    }
+
+    /** {@code [id, info, id, info, ...]} as members; an empty info is none. */
+    private static List<PresenceMember> members(List<String> flat) {
+        List<PresenceMember> members = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+            members.add(new PresenceMember(flat.get(i), flat.get(i + 1).isEmpty() ? null : flat.get(i + 1)));
+        }
+        return members;
     }
 }

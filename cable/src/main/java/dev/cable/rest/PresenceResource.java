@@ -7,11 +7,13 @@ import dev.cable.ChannelTokens;
 import dev.cable.Presence;
 import dev.cable.PresenceChanged;
 import dev.cable.PresenceMember;
+import dev.cable.PresencePage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -74,7 +76,7 @@ public class PresenceResource {
         if (shown instanceof JsonValue value && member.tokenInfo() == null) {
             infoChanges.check(member.channel(), member.user(), value.toString());
         }
-        return members(presence.join(member.user(), member.channel(), session(request), shown).users());
+        return answer(presence.join(member.user(), member.channel(), session(request), shown));
     }
 
     @POST
@@ -84,7 +86,7 @@ public class PresenceResource {
     public Response heartbeat(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         Member member = member(request);
-        return members(presence.heartbeat(member.user(), member.channel(), session(request)).users());
+        return answer(presence.heartbeat(member.user(), member.channel(), session(request)));
     }
 
     @POST
@@ -94,13 +96,13 @@ public class PresenceResource {
     public Response leave(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         Member member = member(request);
-        PresenceChanged change = presence.leave(member.user(), member.channel(), session(request));
-        return members(change.users());
+        return answer(presence.leave(member.user(), member.channel(), session(request)));
     }
 
     /**
-     * The member list, asked with a JSON body ({@code channel}, optional {@code token}; other fields
-     * are ignored): a channel token in a URL is kept by access logs, proxies and Referer headers.
+     * One page of the member list, asked with a JSON body ({@code channel}, optional {@code token},
+     * {@code after}, {@code limit}; other fields are ignored): a channel token in a URL is kept by
+     * access logs, proxies and Referer headers.
      */
     @POST
     @Path("users")
@@ -109,22 +111,58 @@ public class PresenceResource {
     public Response listUsers(InputStream body) {
         JsonObject request = JsonBodies.readObject(body);
         String token = request.containsKey("token") ? JsonBodies.requiredString(request, "token") : null;
-        return users(JsonBodies.requiredString(request, "channel"), token);
+        String after = request.containsKey("after") ? JsonBodies.requiredString(request, "after") : null;
+        Integer limit = null;
+        if (request.containsKey("limit")) {
+            if (!(request.get("limit") instanceof jakarta.json.JsonNumber number) || !number.isIntegral()) {
+                throw new CableException("\"limit\" must be an integer from 1 to " + Presence.MAX_PAGE);
+            }
+            limit = number.bigIntegerValue().min(java.math.BigInteger.valueOf(Integer.MAX_VALUE))
+                    .max(java.math.BigInteger.valueOf(Integer.MIN_VALUE)).intValue();
+        }
+        return users(JsonBodies.requiredString(request, "channel"), token, after, limit);
     }
 
-    /** The member list of a channel that needs no token; {@code token} in the query is still accepted from older clients. */
+    /**
+     * One page of the member list of a channel that needs no token; {@code token} in the query is
+     * still accepted from older clients.
+     */
     @GET
     @Path("users")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response users(@QueryParam("channel") String channel, @QueryParam("token") String token) {
+    public Response users(@QueryParam("channel") String channel, @QueryParam("token") String token,
+                          @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        Integer size = null;
+        if (limit != null) {
+            try {
+                size = Integer.valueOf(limit);
+            } catch (NumberFormatException e) {
+                throw new CableException("\"limit\" must be an integer from 1 to " + Presence.MAX_PAGE);
+            }
+        }
+        return users(channel, token, after, size);
+    }
+
+    private Response users(String channel, String token, String after, Integer limit) {
         if (channel == null) {
             throw new CableException("the query parameter \"channel\" is required");
         }
         CableNames.requireChannel(channel);
+        if (limit != null && (limit < 1 || limit > Presence.MAX_PAGE)) {
+            throw new CableException("\"limit\" must be an integer from 1 to " + Presence.MAX_PAGE + ", not " + limit);
+        }
         if (!access.read(channel, token, identity.currentUser()).allowed()) {
             throw Refusal.forbidden(String.format(PollResource.NOT_ALLOWED, channel));
         }
-        return members(presence.getUsers(channel));
+        PresencePage page = presence.getUsers(channel, after, limit == null ? Presence.MAX_PAGE : limit);
+        JsonObjectBuilder answer = JSON.createObjectBuilder()
+                .add("users", list(page.users()))
+                .add("count", page.count())
+                .add("version", page.version());
+        if (page.next() != null) {
+            answer.add("next", page.next());
+        }
+        return Response.ok(answer.build().toString()).build();
     }
 
     /** Who is joining where, and with which info from their token. */
@@ -161,10 +199,18 @@ public class PresenceResource {
         return request.containsKey("session") ? JsonBodies.requiredString(request, "session") : Presence.DEFAULT_SESSION;
     }
 
-    private static Response members(List<PresenceMember> users) {
+    /** {@code {count, version, users?}}: the list only while the room is small, as in updates. */
+    private static Response answer(PresenceChanged change) {
+        JsonObjectBuilder answer = JSON.createObjectBuilder()
+                .add("count", change.count())
+                .add("version", change.version());
+        Presence.listed(change).ifPresent(users -> answer.add("users", users));
+        return Response.ok(answer.build().toString()).build();
+    }
+
+    private static JsonArrayBuilder list(List<PresenceMember> users) {
         JsonArrayBuilder list = JSON.createArrayBuilder();
         users.forEach(u -> list.add(Presence.member(u)));
-        return Response.ok(JSON.createObjectBuilder().add("users", list).add("count", users.size())
-                .build().toString()).build();
+        return list;
     }
 }
