@@ -44,6 +44,12 @@ import java.util.regex.Pattern;
  *            [--wait 25] [--token T] [--prefix P] [--pid PID --jcmd PATH]
  * idle       --url U --clients N --duration S --counter 'shell command printing a number'
  *            [--channels 10] [--interval 3] [--prefix P]
+ * presence   --url U [--members 10000] [--small 100] [--clients 16] [--seconds 15] [--runs 3] [--warmup 10]
+ *            [--arrivals 5] [--follow 2] [--budget 900] [--prefix room] [--counter 'shell command']
+ *                                                     scenario P: fills P:members with joins, churn
+ *                                                     (leave + join back) there and on P:small, update
+ *                                                     bytes, arriving clients building the exact list
+ *                                                     (needs cable.presence.client-user-id=true)
  * </pre>
  */
 public class CableBench {
@@ -76,6 +82,7 @@ public class CableBench {
             case "distinct-bodies" -> distinctBodies(o);
             case "e2e" -> e2e(o);
             case "idle" -> idle(o);
+            case "presence" -> presence(o);
             default -> usage("unknown command " + args[0]);
         }
         System.out.flush();
@@ -685,6 +692,572 @@ public class CableBench {
         }
     }
 
+    // ---------------------------------------------------------------- presence (scenario P)
+
+    /** HTTP outcomes of the presence scenario: error responses by status, I/O errors by kind. */
+    static final Tally PT = new Tally();
+
+    /** POST json to path; the body of a 200 answer, or null (counted) for anything else. */
+    static String presencePost(HttpClient http, String url, String path, String json) {
+        try {
+            HttpResponse<String> r = http.send(request(url + path, json, Duration.ofSeconds(30)),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                PT.status(r.statusCode());
+                if (PT.statusErrors.get() <= 3) {
+                    System.err.println("  " + path + " answered " + r.statusCode() + ": " + r.body());
+                }
+                return null;
+            }
+            return r.body();
+        } catch (IOException | RuntimeException e) {
+            PT.ioErrors.incrementAndGet();
+            PT.io(e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static String user(int i) {
+        return String.format(Locale.ROOT, "u-%05d", i);
+    }
+
+    static String joinBody(String channel, int i) {
+        return "{\"channel\":" + quote(channel) + ",\"session\":\"s\",\"user\":" + quote(user(i))
+                + ",\"info\":{\"name\":\"User " + i + "\"}}";
+    }
+
+    static String leaveBody(String channel, int i) {
+        return "{\"channel\":" + quote(channel) + ",\"session\":\"s\",\"user\":" + quote(user(i)) + "}";
+    }
+
+    /** Joins users 1..members to the channel with --clients concurrent clients; returns the seconds taken. */
+    static double presenceFill(HttpClient http, ExecutorService threads, String url, String channel, int members,
+                               int clients, long budgetMillis) throws Exception {
+        AtomicInteger next = new AtomicInteger(1);
+        AtomicInteger joined = new AtomicInteger();
+        long t0 = System.nanoTime();
+        long end = System.currentTimeMillis() + budgetMillis;
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            done.add(threads.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) <= members && System.currentTimeMillis() < end) {
+                    if (presencePost(http, url, "/cable/presence/join", joinBody(channel, i)) != null) {
+                        joined.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Users leaving and joining back on one channel, each worker owning its own users; pausable. */
+    static final class Churn {
+        final AtomicLong joins = new AtomicLong();
+        final AtomicLong leaves = new AtomicLong();
+        final AtomicInteger busy = new AtomicInteger();
+        volatile boolean stop;
+        volatile boolean paused;
+        final List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+
+        Churn(HttpClient http, ExecutorService threads, String url, String channel, int members, int clients) {
+            for (int w = 0; w < clients; w++) {
+                int worker = w;
+                workers.add(threads.submit(() -> {
+                    int owned = (members - worker + clients - 1) / clients; // users worker+1, worker+1+clients, ...
+                    while (!stop) {
+                        if (paused) {
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            continue;
+                        }
+                        busy.incrementAndGet();
+                        try {
+                            if (paused) {
+                                continue;
+                            }
+                            int i = worker + 1 + clients * ThreadLocalRandom.current().nextInt(Math.max(1, owned));
+                            if (presencePost(http, url, "/cable/presence/leave", leaveBody(channel, i)) != null) {
+                                leaves.incrementAndGet();
+                            }
+                            if (presencePost(http, url, "/cable/presence/join", joinBody(channel, i)) != null) {
+                                joins.incrementAndGet();
+                            }
+                        } finally {
+                            busy.decrementAndGet();
+                        }
+                    }
+                }));
+            }
+        }
+
+        /** Stops after the operations in flight; every member has joined back. */
+        void pause() throws InterruptedException {
+            paused = true;
+            long until = System.currentTimeMillis() + 60_000;
+            while (busy.get() > 0 && System.currentTimeMillis() < until) {
+                Thread.sleep(2);
+            }
+        }
+
+        void finish() throws Exception {
+            stop = true;
+            for (java.util.concurrent.Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Follows a channel's presence:update events: payload sizes and the version sequence. */
+    static final class Follower implements Runnable {
+        final HttpClient http;
+        final String url;
+        final String channel;
+        final List<Integer> bytes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong gaps = new AtomicLong();
+        final AtomicLong resets = new AtomicLong();
+        volatile boolean stop;
+        long cursor = -1;
+        long version = -1;
+
+        Follower(HttpClient http, String url, String channel) {
+            this.http = http;
+            this.url = url;
+            this.channel = channel;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                once(2);
+            }
+            for (int k = 0; k < 100 && once(0); k++) {
+                // drain what is left
+            }
+        }
+
+        /** One poll; true if it carried messages or more. */
+        boolean once(int wait) {
+            String body = "{\"channels\":{" + quote(channel) + ":" + (cursor < 0 ? "null" : String.valueOf(cursor)) + "}"
+                    + (cursor < 0 || wait == 0 ? "" : ",\"wait\":" + wait) + "}";
+            String answer = presencePost(http, url, "/cable/poll", body);
+            if (answer == null) {
+                return false;
+            }
+            Map<?, ?> page = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.parse(answer)).get("channels")).get(channel);
+            if (truthy(page.get("reset"))) {
+                resets.incrementAndGet();
+                version = -1;
+            }
+            boolean any = truthy(page.get("more"));
+            for (Object m : (List<?>) page.get("messages")) {
+                Map<?, ?> message = (Map<?, ?>) m;
+                if (!Roster.UPDATE.equals(message.get("event"))) {
+                    continue;
+                }
+                any = true;
+                Map<?, ?> payload = (Map<?, ?>) message.get("payload");
+                bytes.add(Json.write(payload).getBytes(StandardCharsets.UTF_8).length);
+                long v = ((Number) payload.get("version")).longValue();
+                if (version >= 0 && v != version + 1) {
+                    gaps.incrementAndGet();
+                }
+                version = v;
+            }
+            cursor = ((Number) page.get("lastId")).longValue();
+            return any;
+        }
+    }
+
+    /** A client's member list kept exact as docs/protocol.md says (subscribe, page, replay, follow). */
+    static final class Roster {
+        static final String UPDATE = "presence:update";
+        final HttpClient http;
+        final String url;
+        final String channel;
+        final Map<String, String> users = new java.util.TreeMap<>(); // id -> info JSON
+        long cursor;
+        long held;
+        int restarts;
+        int replayed;
+        int pages;
+
+        Roster(HttpClient http, String url, String channel) {
+            this.http = http;
+            this.url = url;
+            this.channel = channel;
+        }
+
+        /** Subscribes, reads every page, replays the updates since: true once the list is built. */
+        boolean build(long deadline) throws InterruptedException {
+            while (System.currentTimeMillis() < deadline) {
+                users.clear();
+                replayed = 0;
+                Map<?, ?> first = poll("null", 0);
+                if (first == null) {
+                    Thread.sleep(200);
+                    continue;
+                }
+                cursor = ((Number) first.get("lastId")).longValue();
+                Map<?, ?>[] read = readAll(users);
+                if (read == null) {
+                    restarts++;
+                    continue;
+                }
+                long lowest = ((Number) read[0].get("version")).longValue();
+                long highest = ((Number) read[1].get("version")).longValue();
+                held = lowest;
+                boolean ok = true;
+                while (System.currentTimeMillis() < deadline) {
+                    Map<?, ?> page = poll(String.valueOf(cursor), held < highest ? 1 : 0);
+                    if (page == null) {
+                        ok = false;
+                        break;
+                    }
+                    int r = apply(page);
+                    if (r < 0) {
+                        ok = false; // a reset or a gap: read the list again
+                        break;
+                    }
+                    replayed += r;
+                    if (!truthy(page.get("more")) && held >= highest) {
+                        return true;
+                    }
+                }
+                if (ok) {
+                    return false;
+                }
+                restarts++;
+            }
+            return false;
+        }
+
+        /** Every page of the list into target; {lowest-version page, highest-version page}, or null. */
+        Map<?, ?>[] readAll(Map<String, String> target) {
+            String after = null;
+            Map<?, ?> lowest = null;
+            Map<?, ?> highest = null;
+            do {
+                String answer = presencePost(http, url, "/cable/presence/users", "{\"channel\":" + quote(channel)
+                        + (after == null ? "" : ",\"after\":" + quote(after)) + ",\"limit\":" + Roster.PAGE + "}");
+                if (answer == null) {
+                    return null;
+                }
+                pages++;
+                Map<?, ?> page = (Map<?, ?>) Json.parse(answer);
+                for (Object u : (List<?>) page.get("users")) {
+                    Map<?, ?> m = (Map<?, ?>) u;
+                    target.put((String) m.get("id"), Json.write(m.get("info")));
+                }
+                long v = ((Number) page.get("version")).longValue();
+                if (lowest == null || v < ((Number) lowest.get("version")).longValue()) {
+                    lowest = page;
+                }
+                if (highest == null || v > ((Number) highest.get("version")).longValue()) {
+                    highest = page;
+                }
+                after = (String) page.get("next");
+            } while (after != null);
+            return new Map<?, ?>[] {lowest, highest};
+        }
+
+        static final int PAGE = 1000;
+
+        Map<?, ?> poll(String at, int wait) {
+            String answer = presencePost(http, url, "/cable/poll", "{\"channels\":{" + quote(channel) + ":" + at + "}"
+                    + (wait > 0 ? ",\"wait\":" + wait : "") + "}");
+            return answer == null ? null
+                    : (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) Json.parse(answer)).get("channels")).get(channel);
+        }
+
+        /** Applies a poll page's updates; how many were applied, or -1 on a reset or a gap. */
+        int apply(Map<?, ?> page) {
+            if (truthy(page.get("reset"))) {
+                return -1;
+            }
+            int applied = 0;
+            for (Object o : (List<?>) page.get("messages")) {
+                Map<?, ?> message = (Map<?, ?>) o;
+                if (!UPDATE.equals(message.get("event"))) {
+                    continue;
+                }
+                Map<?, ?> payload = (Map<?, ?>) message.get("payload");
+                long v = ((Number) payload.get("version")).longValue();
+                if (v <= held) {
+                    continue;
+                }
+                if (v > held + 1) {
+                    return -1;
+                }
+                if (payload.get("users") instanceof List<?> all) {
+                    users.clear();
+                    for (Object u : all) {
+                        users.put((String) ((Map<?, ?>) u).get("id"), Json.write(((Map<?, ?>) u).get("info")));
+                    }
+                } else {
+                    for (Object id : (List<?>) payload.get("left")) {
+                        users.remove((String) id);
+                    }
+                    for (Object u : (List<?>) payload.get("changed")) {
+                        users.put((String) ((Map<?, ?>) u).get("id"), Json.write(((Map<?, ?>) u).get("info")));
+                    }
+                }
+                held = v;
+                applied++;
+            }
+            cursor = ((Number) page.get("lastId")).longValue();
+            return applied;
+        }
+
+        /** Polls (no wait) until nothing more is new; false on a reset or a gap. */
+        boolean follow() {
+            for (int k = 0; k < 10_000; k++) {
+                Map<?, ?> page = poll(String.valueOf(cursor), 0);
+                if (page == null || apply(page) < 0) {
+                    return false;
+                }
+                if (!truthy(page.get("more"))) {
+                    return true;
+                }
+            }
+            return true;
+        }
+    }
+
+    static String stats(List<Integer> values) {
+        List<Integer> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.isEmpty() ? "n/a n/a 0"
+                : String.format(Locale.ROOT, "%.0f", Double.parseDouble(medianOf(sorted))) + " "
+                + sorted.get(sorted.size() - 1) + " " + sorted.size();
+    }
+
+    static String medianOf(List<? extends Number> sorted) {
+        int n = sorted.size();
+        double m = n % 2 == 1 ? sorted.get(n / 2).doubleValue()
+                : (sorted.get(n / 2 - 1).doubleValue() + sorted.get(n / 2).doubleValue()) / 2;
+        return fmt(m);
+    }
+
+    static String median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.isEmpty() ? "n/a" : medianOf(sorted);
+    }
+
+    static String list(List<Double> values) {
+        return values.stream().map(CableBench::fmt).collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /**
+     * Scenario P: fills a channel to --members with --clients concurrent joins, then measures churn
+     * (leave + join back) at that size and on a --small channel, the presence:update bytes, and
+     * how long a newly arriving client takes to hold the exact list while the churn goes on.
+     */
+    static void presence(Map<String, String> o) throws Exception {
+        String url = required(o, "url");
+        String prefix = o.getOrDefault("prefix", "room");
+        int members = int0(o, "members", 10_000);
+        int small = int0(o, "small", 100);
+        int clients = int0(o, "clients", 16);
+        int seconds = int0(o, "seconds", 15);
+        int runs = int0(o, "runs", 3);
+        int warmup = int0(o, "warmup", 10);
+        int arrivals = int0(o, "arrivals", 5);
+        int followSeconds = int0(o, "follow", 2);
+        long fillBudget = Long.parseLong(o.getOrDefault("budget", "900")) * 1000;
+        String counter = o.get("counter"); // optional: a shell command printing the backend's command count
+        String big = prefix + ":" + members;
+        String little = prefix + ":" + small;
+        ExecutorService threads = threads();
+        HttpClient http = client(threads);
+        out("virtual_threads", virtualThreads);
+        out("channel", big);
+        out("baseline_channel", little);
+
+        // the small room and an unmeasured warm-up on it (and on a room of the big one's ids)
+        presenceFill(http, threads, url, little, small, clients, fillBudget);
+        if (warmup > 0) {
+            System.err.printf("  presence warm-up: %d s of churn on %s%n", warmup, little);
+            Churn w = new Churn(http, threads, url, little, small, clients);
+            Thread.sleep(warmup * 1000L);
+            w.finish();
+        }
+        long errorsBefore = PT.statusErrors.get() + PT.ioErrors.get();
+
+        // fill
+        System.err.printf("  presence fill: %,d members on %s with %d clients%n", members, big, clients);
+        double fillSeconds = presenceFill(http, threads, url, big, members, clients, fillBudget);
+        Roster check = new Roster(http, url, big);
+        Map<String, String> present = new java.util.TreeMap<>();
+        Map<?, ?>[] read = check.readAll(present);
+        int count = read == null ? -1 : ((Number) read[0].get("count")).intValue();
+        out("fill_seconds", fmt(fillSeconds));
+        out("fill_members", count);
+        out("fill_complete", count == members);
+        out("fill_joins_per_second", fmt(Math.max(0, count) / fillSeconds));
+        System.err.printf("  filled %,d members in %.1f s%n", count, fillSeconds);
+
+        // churn, big and small rooms in alternating order
+        List<Double> bigOps = new ArrayList<>(), smallOps = new ArrayList<>(), ratios = new ArrayList<>();
+        List<Double> bigJoins = new ArrayList<>(), bigLeaves = new ArrayList<>();
+        List<Double> smallJoins = new ArrayList<>(), smallLeaves = new ArrayList<>();
+        List<Integer> bigBytes = new ArrayList<>(), smallBytes = new ArrayList<>();
+        List<Double> bigCommands = new ArrayList<>(), smallCommands = new ArrayList<>();
+        long gaps = 0, resets = 0;
+        for (int run = 1; run <= runs; run++) {
+            double b = 0, s = 0;
+            for (boolean isBig : run % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                String channel = isBig ? big : little;
+                Follower follower = new Follower(http, url, channel);
+                follower.once(0); // the cursor at the head
+                Thread followerThread = startThread(follower);
+                long commands0 = counter == null ? 0 : counter(counter);
+                Churn churn = new Churn(http, threads, url, channel, isBig ? members : small, clients);
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                churn.stop = true;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                long j = churn.joins.get(), l = churn.leaves.get();
+                if (counter != null) {
+                    // the in-flight requests finish after the count of changes: a small overcount
+                    (isBig ? bigCommands : smallCommands).add((counter(counter) - commands0) / (double) Math.max(1, j + l));
+                }
+                churn.finish();
+                follower.stop = true;
+                followerThread.join(60_000);
+                gaps += follower.gaps.get();
+                resets += follower.resets.get();
+                double ops = (j + l) / elapsed;
+                (isBig ? bigBytes : smallBytes).addAll(follower.bytes);
+                if (isBig) {
+                    b = ops;
+                    bigOps.add(ops);
+                    bigJoins.add(j / elapsed);
+                    bigLeaves.add(l / elapsed);
+                } else {
+                    s = ops;
+                    smallOps.add(ops);
+                    smallJoins.add(j / elapsed);
+                    smallLeaves.add(l / elapsed);
+                }
+                System.err.printf("  churn run %d on %s: %.0f joins/s + %.0f leaves/s, %d updates followed%n",
+                        run, channel, j / elapsed, l / elapsed, follower.bytes.size());
+            }
+            ratios.add(s > 0 ? b / s : 0);
+        }
+        out("churn_big_ops_per_second", median(bigOps));
+        out("churn_big_runs", list(bigOps));
+        out("churn_big_joins_per_second", median(bigJoins));
+        out("churn_big_leaves_per_second", median(bigLeaves));
+        out("churn_small_ops_per_second", median(smallOps));
+        out("churn_small_runs", list(smallOps));
+        out("churn_small_joins_per_second", median(smallJoins));
+        out("churn_small_leaves_per_second", median(smallLeaves));
+        List<Double> sortedRatios = ratios.stream().sorted().toList();
+        int nr = sortedRatios.size();
+        out("churn_ratio", nr == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", nr % 2 == 1 ? sortedRatios.get(nr / 2)
+                : (sortedRatios.get(nr / 2 - 1) + sortedRatios.get(nr / 2)) / 2));
+        out("churn_ratio_runs", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
+                .collect(java.util.stream.Collectors.joining(",")));
+        String[] bb = stats(bigBytes).split(" "), sb = stats(smallBytes).split(" ");
+        out("bytes_big_median", bb[0]);
+        out("bytes_big_max", bb[1]);
+        out("bytes_big_updates", bb[2]);
+        out("bytes_small_median", sb[0]);
+        out("bytes_small_max", sb[1]);
+        out("bytes_small_updates", sb[2]);
+        out("backend_commands_per_change_big", median(bigCommands));
+        out("backend_commands_per_change_small", median(smallCommands));
+        out("follower_gaps", gaps);
+        out("follower_resets", resets);
+
+        // newly arriving clients while the churn goes on
+        List<Double> arrivalMillis = new ArrayList<>();
+        int exact = 0, built = 0, restarts = 0;
+        long replayed = 0;
+        StringBuilder mismatches = new StringBuilder();
+        Churn churn = new Churn(http, threads, url, big, members, clients);
+        double churnSeconds = 0;
+        long churnOps = 0;
+        for (int a = 1; a <= arrivals; a++) {
+            Thread.sleep(1000); // the churn runs before the client arrives
+            long opsBefore = churn.joins.get() + churn.leaves.get();
+            long tc = System.nanoTime();
+            Roster arriving = new Roster(http, url, big);
+            long t0 = System.nanoTime();
+            boolean ok = arriving.build(System.currentTimeMillis() + 120_000);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            restarts += arriving.restarts;
+            replayed += arriving.replayed;
+            if (ok) {
+                built++;
+                arrivalMillis.add(ms);
+            }
+            // go on following while the churn continues, then stop it, catch up, compare with a fresh read
+            long followUntil = System.currentTimeMillis() + followSeconds * 1000L;
+            boolean following = ok;
+            while (following && System.currentTimeMillis() < followUntil) {
+                following = arriving.follow();
+                Thread.sleep(50);
+            }
+            churn.pause();
+            churnOps += churn.joins.get() + churn.leaves.get() - opsBefore;
+            churnSeconds += (System.nanoTime() - tc) / 1e9;
+            Map<String, String> fresh = new java.util.TreeMap<>();
+            Map<?, ?>[] freshRead = new Roster(http, url, big).readAll(fresh);
+            long version = freshRead == null ? -1 : ((Number) freshRead[1].get("version")).longValue();
+            int freshCount = freshRead == null ? -1 : ((Number) freshRead[1].get("count")).intValue();
+            boolean caughtUp = following;
+            long until = System.currentTimeMillis() + 30_000;
+            while (caughtUp && arriving.held < version && System.currentTimeMillis() < until) {
+                caughtUp = arriving.follow();
+                Thread.sleep(20);
+            }
+            boolean same = ok && caughtUp && freshRead != null && arriving.held == version
+                    && freshCount == fresh.size() && arriving.users.equals(fresh);
+            if (same) {
+                exact++;
+            } else {
+                mismatches.append(String.format(Locale.ROOT, "arrival %d: built=%s caughtUp=%s held=%d version=%d "
+                                + "client=%d fresh=%d count=%d; ", a, ok, caughtUp, arriving.held, version,
+                        arriving.users.size(), fresh.size(), freshCount));
+            }
+            System.err.printf("  arrival %d: list of %,d built in %.0f ms (%d pages, %d updates replayed, %d restarts),"
+                            + " exact: %s%n", a, arriving.users.size(), ms, arriving.pages, arriving.replayed,
+                    arriving.restarts, same ? "yes" : "no");
+            churn.paused = false;
+        }
+        churn.finish();
+        out("arrivals", arrivals);
+        out("arrivals_built", built);
+        out("arrivals_exact", exact);
+        out("arrival_ms_median", median(arrivalMillis));
+        out("arrival_ms_runs", arrivalMillis.stream().map(m -> String.format(Locale.ROOT, "%.0f", m))
+                .collect(java.util.stream.Collectors.joining(",")));
+        out("arrival_restarts", restarts);
+        out("arrival_updates_replayed", replayed);
+        out("arrival_churn_ops_per_second", fmt(churnSeconds > 0 ? churnOps / churnSeconds : 0));
+        out("arrival_mismatches", mismatches.toString().trim());
+        Map<String, String> last = new java.util.TreeMap<>();
+        Map<?, ?>[] end = new Roster(http, url, big).readAll(last);
+        out("final_members", end == null ? -1 : ((Number) end[0].get("count")).intValue());
+        out("error_responses", PT.statusErrors.get());
+        out("error_statuses", PT.statuses.toString().replace(" ", ""));
+        out("io_errors", PT.ioErrors.get());
+        out("io_error_kinds", PT.ioSummary());
+        out("errors_during_warmup", errorsBefore);
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     static ExecutorService threads() {
@@ -792,7 +1365,7 @@ public class CableBench {
     }
 
     static RuntimeException usage(String why) {
-        System.err.println("CableBench: " + why + "\nusage: java bench/CableBench.java emit|empty-body|msgs-body|e2e|idle"
+        System.err.println("CableBench: " + why + "\nusage: java bench/CableBench.java emit|empty-body|msgs-body|e2e|idle|presence"
                 + " --url http://127.0.0.1:18080 [options] (see the class comment)");
         System.exit(2);
         return new IllegalStateException(why);

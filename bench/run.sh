@@ -4,6 +4,7 @@
 #
 #   bench/run.sh [mariadb|redis|all] [--quick]    measure (default: all backends, full mode)
 #   bench/run.sh --render                          only regenerate docs/benchmarks.md
+#   BENCH_SCENARIOS=P bench/run.sh redis           only some scenarios (A-F, P: presence at 10,000)
 #
 # Needs JDK 17 (the server), Maven, wrk, curl, and MariaDB (root without password) and/or Redis
 # listening on 127.0.0.1. A JDK 21+ for the load client is found in /usr/lib/jvm (or set BENCH_JAVA);
@@ -20,7 +21,7 @@ RESULTS=$BENCH/results
 HOST=127.0.0.1
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 BACKENDS=()
@@ -44,11 +45,13 @@ if [ "$QUICK" = 1 ]; then
   : "${BENCH_RUNS:=1}" "${BENCH_WRK_SECONDS:=5}" "${BENCH_WARMUP_SECONDS:=10}" "${BENCH_FILL_COUNT:=20000}"
   : "${BENCH_EMIT_COUNT:=5000}" "${BENCH_E2E_CLIENTS:=200}" "${BENCH_E2E_SECONDS:=10}" "${BENCH_IDLE_SECONDS:=10}"
   : "${BENCH_IDLE_BACKGROUND:=0}"
+  : "${BENCH_PRESENCE_MEMBERS:=2000}" "${BENCH_PRESENCE_SECONDS:=5}" "${BENCH_PRESENCE_WARMUP:=5}" "${BENCH_PRESENCE_ARRIVALS:=3}"
 else
   MODE=full
   : "${BENCH_RUNS:=3}" "${BENCH_WRK_SECONDS:=15}" "${BENCH_WARMUP_SECONDS:=60}" "${BENCH_FILL_COUNT:=1000000}"
   : "${BENCH_EMIT_COUNT:=20000}" "${BENCH_E2E_CLIENTS:=1000 10000}" "${BENCH_E2E_SECONDS:=30}" "${BENCH_IDLE_SECONDS:=20}"
   : "${BENCH_IDLE_BACKGROUND:=1}"
+  : "${BENCH_PRESENCE_MEMBERS:=10000}" "${BENCH_PRESENCE_SECONDS:=15}" "${BENCH_PRESENCE_WARMUP:=20}" "${BENCH_PRESENCE_ARRIVALS:=5}"
 fi
 : "${BENCH_PORT:=18080}"                 # first port tried; the first free one of the next 20 is used
 : "${BENCH_WRK_THREADS:=2}"
@@ -59,17 +62,23 @@ fi
 : "${BENCH_IDLE_CLIENTS:=1000}"
 : "${BENCH_DISTINCT_CHANNELS:=$((QUICK ? 1000 : 4000))}"  # C's second row: one channel per poll body
 : "${BENCH_HEAP:=1g}"
+: "${BENCH_PRESENCE_SMALL:=100}"          # P: the baseline room (updates still carry the whole list up to 100)
+: "${BENCH_PRESENCE_CLIENTS:=16}"         # P: concurrent HTTP clients joining and leaving
+: "${BENCH_PRESENCE_RUNS:=$BENCH_RUNS}"   # P: pairs of churn phases (large room, small room, alternating)
 # Server settings for measuring: no rate limits and no cap on bodies read at once per address (every
 # load client is 127.0.0.1), room for more parked long polls than the largest client count, also
 # from one address, and no cleanup timer (once a minute it
 # walks every channel of the store, thousands of backend commands that would land at random in the
-# measurements of F). BENCH_SERVER_OPTS adds more -D options.
-BENCH_SERVER_DEFAULTS="-Dcable.rate-limit.per-second=0 -Dcable.request-body.reads-per-address=0 -Dcable.poll.max-waiting=20000 -Dcable.poll.max-waiting-per-address=20000 -Dcable.cleanup.enabled=false"
+# measurements of F). For P: user ids from the request body (the load client is no signed-in user),
+# no limit on info changes, sessions that outlive the run without heartbeats (30 minutes), and a
+# leave that takes effect at once (no grace period: with the cleanup timer off, a leave within grace
+# would only be announced by the next read of the list). BENCH_SERVER_OPTS adds more -D options.
+BENCH_SERVER_DEFAULTS="-Dcable.rate-limit.per-second=0 -Dcable.request-body.reads-per-address=0 -Dcable.poll.max-waiting=20000 -Dcable.poll.max-waiting-per-address=20000 -Dcable.cleanup.enabled=false -Dcable.presence.client-user-id=true -Dcable.presence.info-changes-per-minute=0 -Dcable.presence.timeout=PT30M -Dcable.presence.grace=PT0S"
 : "${BENCH_SERVER_OPTS:=}"
 : "${BENCH_MARIADB_DB:=cable_bench}"     # dropped and created afresh for every run
 : "${BENCH_REDIS_PREFIX:=bench:}"        # keys under it are deleted before and after every run
 : "${BENCH_KEEP_DATA:=0}"
-: "${BENCH_SCENARIOS:=A B C D E F}"     # a subset re-measures only those (the results file says which)
+: "${BENCH_SCENARIOS:=A B C D E F P}"   # a subset re-measures only those (the results file says which)
 : "${SERVER_JAVA:=java}"
 PAYARA_VERSION=6.2025.10
 : "${PAYARA_JAR:=$HOME/.m2/repository/fish/payara/extras/payara-micro/$PAYARA_VERSION/payara-micro-$PAYARA_VERSION.jar}"
@@ -82,12 +91,25 @@ die() { log "ERROR: $*"; exit 1; }
 # ------------------------------------------------------------------------------------- docs
 # docs/benchmarks.md = the template with each <!-- RESULTS:backend --> line replaced by the newest
 # full-mode results file of that backend (or, failing that, the newest quick or partial one; or a
-# placeholder).
+# placeholder), without its scenario P section; and each <!-- RESULTS-P:backend --> line by the P
+# section (between <!-- P:begin --> and <!-- P:end -->) of the newest results file that has one
+# (a full or partial run's, else a quick one's), so a P-only run (BENCH_SCENARIOS=P) shows next to
+# the newest full run of A-F.
 latest_results() { # backend -> path or nothing
   local f full='' quick=''
   for f in $(ls "$RESULTS"/"$1"-*.md 2>/dev/null | sort); do
     case $(basename "$f") in *[!-0-9A-Za-z.]*) continue ;; esac
     if grep -q '<!-- mode: full -->' "$f"; then full=$f; else quick=$f; fi
+  done
+  echo "${full:-$quick}"
+}
+
+latest_p_results() { # backend -> path or nothing
+  local f full='' quick=''
+  for f in $(ls "$RESULTS"/"$1"-*.md 2>/dev/null | sort); do
+    case $(basename "$f") in *[!-0-9A-Za-z.]*) continue ;; esac
+    grep -q '^<!-- P:begin -->$' "$f" || continue
+    if grep -q '<!-- mode: quick -->' "$f"; then quick=$f; else full=$f; fi
   done
   echo "${full:-$quick}"
 }
@@ -103,11 +125,20 @@ render_docs() {
         local backend=${BASH_REMATCH[1]} file
         file=$(latest_results "$backend")
         if [ -n "$file" ]; then
-          grep -v '^<!-- mode:' "$file"
+          grep -v '^<!-- mode:' "$file" | awk '/^<!-- P:begin -->$/ { skip = 1 } !skip { print } /^<!-- P:end -->$/ { skip = 0 }'
           echo
           echo "_Source: \`bench/results/$(basename "$file")\`._"
         else
           placeholder "$backend"
+        fi
+      elif [[ $line =~ ^\<!--\ RESULTS-P:([a-z]+)\ --\>$ ]]; then
+        local backend=${BASH_REMATCH[1]} file
+        file=$(latest_p_results "$backend")
+        if [ -n "$file" ]; then
+          awk '/^<!-- P:begin -->$/ { on = 1; next } /^<!-- P:end -->$/ { on = 0 } on' "$file" | cat -s | sed '1{/^$/d}'
+          echo "_Source: \`bench/results/$(basename "$file")\` ($(sed -n 's/^### //p' "$file" | head -1); machine and server options there)._"
+        else
+          placeholder_p "$backend"
         fi
       else
         printf '%s\n' "$line"
@@ -140,6 +171,24 @@ placeholder() {
 EOF
 }
 
+placeholder_p() {
+  local name
+  case $1 in mariadb) name=MariaDB ;; redis) name=Redis ;; *) name=$1 ;; esac
+  cat <<EOF
+#### P. Presence — $name — not measured yet
+
+> **Not measured yet.** Run \`BENCH_SCENARIOS=P bench/run.sh $1\`; this table is then replaced by its results.
+
+| Figure | Large room | 100 members | Large / 100 |
+|---|---|---|---|
+| Joins/s while filling the room | — | | |
+| Churn: joins/s + leaves/s | — | — | — |
+| Bytes per presence:update, median / max | — | — | |
+| Newly arriving client holds the exact list: median time, exact | — | | |
+| Error responses / I/O errors | — | | |
+EOF
+}
+
 if [ "$RENDER_ONLY" = 1 ]; then
   render_docs
   exit 0
@@ -151,7 +200,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed ($2)"; }
 preflight() {
   need "$SERVER_JAVA" "JDK 17 runs Payara Micro"
   need mvn "Maven builds the WAR"
-  need wrk "apt-get install wrk"
+  if grep -q '[ABC]' <<<"$BENCH_SCENARIOS"; then need wrk "apt-get install wrk"; fi
   need curl "apt-get install curl"
   need awk "awk parses wrk's output"
   need timeout "coreutils"
@@ -200,7 +249,9 @@ build() {
     # (no tests: a test being edited cannot break the build), so a concurrent mvn in the working tree
     # cannot replace the WAR under test; BENCH_REV=<commit> builds that commit instead
     # (and the other modules' poms: Maven reads every module of the reactor, even with -pl)
-    local sources=(pom.xml cable/pom.xml cable/src/main bench/app demo/pom.xml examples/orders/pom.xml)
+    # (cable/package*.json and cable/scripts: the module builds cable.min.js with npm and node)
+    local sources=(pom.xml cable/pom.xml cable/package.json cable/package-lock.json cable/scripts cable/src/main bench/app
+                   demo/pom.xml examples/orders/pom.xml)
     rm -rf "$WORK/build"
     mkdir -p "$WORK/build"
     if [ -n "${BENCH_REV:-}" ]; then
@@ -209,9 +260,9 @@ build() {
         || die "cannot read ${sources[*]} of '$BENCH_REV' from git (commits before the library split have no bench/app)"
     else
       log "building the bench WAR (mvn -q -B -Dmaven.test.skip package in a copy of ${sources[*]})"
-      (cd "$ROOT" && tar -c "${sources[@]}" --exclude=target) | tar -x -C "$WORK/build"
+      (cd "$ROOT" && tar -c --exclude=target "${sources[@]}") | tar -x -C "$WORK/build"
     fi
-    (cd "$WORK/build" && mvn -q -B -Dmaven.test.skip=true -pl bench/app -am package) >"$WORK/build.log" 2>&1 \
+    (cd "$WORK/build" && mvn -q -B -Dmaven.test.skip=true -DskipTests -DskipJsTests=true -pl bench/app -am package) >"$WORK/build.log" 2>&1 \
       || { tail -40 "$WORK/build.log" >&2; die "the build failed (log: $WORK/build.log)"; }
     WAR=$WORK/build/bench/app/target/cable-bench.war
   fi
@@ -683,6 +734,60 @@ EOF
   target "Backend load at $BENCH_IDLE_CLIENTS idle clients ≤ 2 × 1 client (F)" "$(calc %.1f "$rateN")/s vs $(calc %.1f "$rate1")/s (× $(calc %.2f "$ratio"))" "$(verdict "$ratio" '<=' 2)"
 }
 
+scenario_p() {
+  local backend=$1 out members=$BENCH_PRESENCE_MEMBERS small=$BENCH_PRESENCE_SMALL counter
+  counter=$(backend_counter "$backend")
+  log "P: presence, $members members (and $small) on one channel, $BENCH_PRESENCE_CLIENTS clients, ${BENCH_PRESENCE_SECONDS} s churn phases"
+  out=$(client $((BENCH_PRESENCE_WARMUP + 2 * BENCH_PRESENCE_RUNS * (BENCH_PRESENCE_SECONDS + 60) + BENCH_PRESENCE_ARRIVALS * 200 + 1200)) \
+          presence --members "$members" --small "$small" --clients "$BENCH_PRESENCE_CLIENTS" \
+          --seconds "$BENCH_PRESENCE_SECONDS" --runs "$BENCH_PRESENCE_RUNS" --warmup "$BENCH_PRESENCE_WARMUP" \
+          --arrivals "$BENCH_PRESENCE_ARRIVALS" --follow 2 --budget 900 --prefix "room-$(date +%s)" --counter "$counter")
+  echo "$out" >"$RUN/presence.txt"
+  [ -n "$(kv arrivals_exact <<<"$out")" ] || { echo "$out" >&2; return 1; }
+  # the server's heap after P: used, then live after a full GC (what the server still holds)
+  local used live
+  used=$(timeout 60 "$JCMD" "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.0f", v / 1024; exit } }' || true)
+  timeout 120 "$JCMD" "$SERVER_PID" GC.run >/dev/null 2>&1 || true
+  live=$(timeout 60 "$JCMD" "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.0f", v / 1024; exit } }' || true)
+  local er io
+  er=$(kv error_responses <<<"$out"); io=$(kv io_errors <<<"$out")
+  errors "presence" "$er" "$io"
+  local k; k=$(kv fill_members <<<"$out")
+  local exact="$(kv arrivals_exact <<<"$out") of $(kv arrivals <<<"$out")"
+  local mism; mism=$(kv arrival_mismatches <<<"$out")
+  local kinds; kinds=$(kv io_error_kinds <<<"$out")
+  local nm; nm=$(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$members")
+  local name; case $backend in mariadb) name=MariaDB ;; redis) name=Redis ;; *) name=$backend ;; esac
+  section <<EOF
+<!-- P:begin -->
+
+#### P. Presence, $name: a channel with $nm members
+
+\`CableBench presence\`: $BENCH_PRESENCE_CLIENTS concurrent HTTP clients (user ids \`u-00001\`…, info \`{"name":"User 1"}\`, session \`s\`) fill one channel to $nm members, then leave and join back (each client its own users, a random one at a time: leave, then join) in ${BENCH_PRESENCE_SECONDS} s phases on that channel and on a channel of $small members, $BENCH_PRESENCE_RUNS pair(s) in alternating order, while one more client follows the channel's \`presence:update\` events with long polls. Then $BENCH_PRESENCE_ARRIVALS clients arrive one after the other while the churn on the large channel goes on and build its exact member list. Server: \`cable.presence.client-user-id=true\`, \`cable.presence.info-changes-per-minute=0\`, \`cable.presence.timeout=PT30M\` (no heartbeats needed during the run), \`cable.presence.grace=PT0S\` (a leave takes effect at once).
+
+| Figure | $nm members | $small members | $nm / $small |
+|---|---|---|---|
+| Joins/s while filling the room (with $BENCH_PRESENCE_CLIENTS clients) | **$(kv fill_joins_per_second <<<"$out")** ($k members in $(kv fill_seconds <<<"$out") s) | | |
+| Churn: joins/s + leaves/s (median; per run) | **$(kv churn_big_ops_per_second <<<"$out")** ($(kv churn_big_runs <<<"$out")) | **$(kv churn_small_ops_per_second <<<"$out")** ($(kv churn_small_runs <<<"$out")) | **$(kv churn_ratio <<<"$out")** ($(kv churn_ratio_runs <<<"$out")) |
+| of which joins/s / leaves/s | $(kv churn_big_joins_per_second <<<"$out") / $(kv churn_big_leaves_per_second <<<"$out") | $(kv churn_small_joins_per_second <<<"$out") / $(kv churn_small_leaves_per_second <<<"$out") | |
+| Bytes per \`presence:update\` payload, median / max (updates seen) | **$(kv bytes_big_median <<<"$out")** / $(kv bytes_big_max <<<"$out") ($(kv bytes_big_updates <<<"$out")) | **$(kv bytes_small_median <<<"$out")** / $(kv bytes_small_max <<<"$out") ($(kv bytes_small_updates <<<"$out")) | |
+| Newly arriving client holds the exact list: median ms (each arrival) | **$(kv arrival_ms_median <<<"$out")** ($(kv arrival_ms_runs <<<"$out")) | | |
+| ... exact after the churn stopped (equal to a fresh read: ids, info, count, version) | **$exact** | | |
+| ... list read again (reset or gap) / updates replayed, all arrivals | $(kv arrival_restarts <<<"$out") / $(kv arrival_updates_replayed <<<"$out") | | |
+| ... churn meanwhile, joins/s + leaves/s | $(kv arrival_churn_ops_per_second <<<"$out") | | |
+| Backend commands per change during the churn (median; server-wide, the follower's polls included) | $(kv backend_commands_per_change_big <<<"$out") | $(kv backend_commands_per_change_small <<<"$out") | |
+| Follower: version gaps / resets | $(kv follower_gaps <<<"$out") / $(kv follower_resets <<<"$out") | | |
+| Server heap after P: used / live after a full GC, MiB (\`-Xmx$BENCH_HEAP\`) | ${used:-n/a} / ${live:-n/a} | | |
+| Error responses / I/O errors (all of P) | $er$(kv error_statuses <<<"$out" | sed 's/^{}$//; s/^./ &/') / $io | | |
+${mism:+
+Arrivals that did not end exact: $mism
+}${kinds:+
+I/O errors: $kinds
+}
+<!-- P:end -->
+EOF
+}
+
 # ------------------------------------------------------------------------------------- one backend
 machine_summary() {
   echo
@@ -698,7 +803,11 @@ machine_summary() {
   echo "| Server JVM | $("$SERVER_JAVA" -version 2>&1 | sed -n 2p), \`-Xmx$BENCH_HEAP\` |"
   echo "| Load client JVM | $("$BENCH_JAVA" -version 2>&1 | sed -n 2p) |"
   echo "| Payara Micro | $PAYARA_VERSION, \`--nocluster\`, server options \`$SERVER_OPTIONS\` |"
-  echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{print $2}') |"
+  if command -v wrk >/dev/null 2>&1; then
+    echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{print $2}' || true) |"
+  else
+    echo "| wrk | not installed (not needed by the scenarios run) |"
+  fi
   case $1 in
     mariadb) echo "| MariaDB | $("${MARIADB[@]}" -N -B -e 'select version()' 2>/dev/null) (database \`$BENCH_MARIADB_DB\`) |" ;;
     redis) echo "| Redis | $("${REDIS[@]}" INFO server 2>/dev/null | tr -d '\r' | awk -F: '$1=="redis_version"{print $2}') (prefix \`$BENCH_REDIS_PREFIX\`) |" ;;
@@ -708,14 +817,14 @@ machine_summary() {
   elif [ -n "${BENCH_REV:-}" ]; then
     echo "| Cable | $(cd "$ROOT" && git rev-parse --short "$BENCH_REV" 2>/dev/null || echo "$BENCH_REV") (BENCH_REV=$BENCH_REV) |"
   else
-    echo "| Cable | $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' + uncommitted changes in src/ or pom.xml') |"
+    echo "| Cable | $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && git diff --quiet HEAD -- pom.xml cable/pom.xml cable/src/main bench/app 2>/dev/null || echo ' + uncommitted changes in cable/src/main, bench/app or the poms') |"
   fi
   echo "| Load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) |"
 }
 
 run_scenario() { # letter backend
   local letter=$1 fn
-  case $letter in A|B|C|D|E|F) ;; *) die "BENCH_SCENARIOS: unknown scenario '$letter' (A to F)" ;; esac
+  case $letter in A|B|C|D|E|F|P) ;; *) die "BENCH_SCENARIOS: unknown scenario '$letter' (A to F, P)" ;; esac
   fn=scenario_$(tr 'A-Z' 'a-z' <<<"$1")
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     section <<<$'\n'"#### $letter. not run: the server had died (see payara.log)"
@@ -743,8 +852,10 @@ run_backend() {
   reset_store "$backend"
   start_server "$backend"
   local started=$SECONDS
-  prepare
-  warmup
+  if grep -q '[A-F]' <<<"$BENCH_SCENARIOS"; then
+    prepare
+    warmup
+  fi
   local letter
   for letter in $BENCH_SCENARIOS; do
     run_scenario "$letter" "$backend"
@@ -766,7 +877,7 @@ run_backend() {
   title="### $name — $(date -u '+%Y-%m-%d %H:%M') UTC"
   out=$RESULTS/$backend-$ts.md
   {
-    if [ "$MODE" = full ] && [ "$BENCH_SCENARIOS" != "A B C D E F" ]; then
+    if [ "$MODE" = full ] && ! all_of_a_to_f; then
       echo "<!-- mode: partial -->"
     else
       echo "<!-- mode: $MODE -->"
@@ -778,7 +889,7 @@ run_backend() {
     else
       echo "Full run: \`bench/run.sh $backend\`, ${BENCH_WARMUP_SECONDS} s warm-up, medians of ${BENCH_RUNS} runs, about $minutes minutes of load."
     fi
-    if [ "$BENCH_SCENARIOS" != "A B C D E F" ]; then
+    if [ "$BENCH_SCENARIOS" != "A B C D E F P" ]; then
       echo
       echo "> Only the scenarios $BENCH_SCENARIOS were run (BENCH_SCENARIOS)."
     fi
@@ -791,6 +902,11 @@ run_backend() {
     machine_summary "$backend"
   } >"$out"
   log "results: $out"
+}
+
+all_of_a_to_f() { # does BENCH_SCENARIOS name every one of A to F (a full run, P or not)?
+  local l
+  for l in A B C D E F; do grep -qw "$l" <<<"$BENCH_SCENARIOS" || return 1; done
 }
 
 server_log_summary() { # the SEVERE entries of the server log, grouped by their exception

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const BUDGET_BYTES = 8 * 1024; // minified + gzip
+const BUDGET_BYTES = 9 * 1024; // minified + gzip (8 KiB until the exact presence member list)
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const sources = path.join(root, 'src/main/resources/META-INF/resources');
 const target = path.join(root, 'target');

@@ -36,9 +36,9 @@ test('package.json names the script, the ES module and both type declarations', 
   }
 });
 
-test('minified and gzipped, the client stays within 8 KB', { skip }, () => {
+test('minified and gzipped, the client stays within 9 KB', { skip }, () => {
   const size = JSON.parse(fs.readFileSync(new URL('client-size.json', target), 'utf8'));
-  assert.ok(size.gzip <= 8192, `${size.gzip} bytes`);
-  assert.equal(size.budget, 8192);
+  assert.ok(size.gzip <= 9216, `${size.gzip} bytes`);
+  assert.equal(size.budget, 9216);
   console.log(`cable.js ${size.version}: ${size.plain} bytes; minified ${size.minified}; minified + gzip ${size.gzip}`);
 });

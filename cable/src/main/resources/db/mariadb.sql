@@ -50,10 +50,12 @@ CREATE INDEX IF NOT EXISTS cable_presence_sessions_expires_at ON cable_presence_
 CREATE INDEX IF NOT EXISTS cable_presence_sessions_user_id ON cable_presence_sessions (user_id);
 
 -- Presence: each channel's presence version, taken by every membership or info change while the
--- channel's row in cable_channels is locked, so updates carry 1, 2, 3, ... in the order of the changes.
-CREATE TABLE IF NOT EXISTS cable_presence_versions (
+-- channel's row in cable_channels is locked, so updates carry 1, 2, 3, ... in the order of the
+-- changes; and its member count, kept by the same changes (a change never counts the room).
+CREATE TABLE IF NOT EXISTS cable_presence_channels (
     channel    VARCHAR(255) NOT NULL PRIMARY KEY,
-    version    BIGINT       NOT NULL
+    version    BIGINT       NOT NULL,
+    members    INT          NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 -- Expired sessions of one channel, found without reading all of its sessions.

@@ -36,16 +36,49 @@ export interface PresenceUser<I = any> {
   info: I | null;
 }
 
+/** The answer of join() and leave() (docs/protocol.md, "Presence endpoints"). */
 export interface PresenceList<I = any> {
-  users: Array<PresenceUser<I>>;
+  /** Members after the request. */
   count: number;
+  /** The channel's presence version after the request. */
+  version: number;
+  /** Everyone present, ordered by id: only while the room is small (at most 100 members and 16 KiB). */
+  users?: Array<PresenceUser<I>>;
 }
 
-export interface PresenceUpdatePayload<I = any> extends PresenceList<I> {
-  timestamp: string;
-  joined?: string[];
-  left?: string[];
+/** One page of `POST {presenceEndpoint}/users`: members ordered by id, read at `version`. */
+export interface PresencePage<I = any> {
+  users: Array<PresenceUser<I>>;
+  /** The whole channel's member count, read with the page. */
+  count: number;
+  /** The channel's presence version the page was read at. */
+  version: number;
+  /** Present only when more members follow: pass it as `after` for the next page. */
+  next?: string;
 }
+
+/** `presence:update`: one change of the channel's presence, the step from `version - 1` to `version`. */
+export interface PresenceUpdatePayload<I = any> {
+  /** The channel's presence version after this change (1, 2, 3, ...; absent from servers before versions). */
+  version: number;
+  /** Members after the change. */
+  count: number;
+  timestamp: string;
+  /** Ids of who became present. */
+  joined: string[];
+  /** Ids of who stopped being present. */
+  left: string[];
+  /** Who joined or changed their info, with the info. */
+  changed: Array<PresenceUser<I>>;
+  /** Everyone present after the change, ordered by id: only while the room is small. */
+  users?: Array<PresenceUser<I>>;
+}
+
+/**
+ * `presence:members`: the subscription's member list (as `subscription.members`) after it changed.
+ * `message` is the update's message, undefined when the change came from reading the list.
+ */
+export type MembersHandler<I = any> = (members: Array<PresenceUser<I>>, message: CableMessage | undefined) => unknown;
 
 export type Handler<P = any> = (payload: P, message: CableMessage) => unknown;
 
@@ -54,9 +87,14 @@ export interface Handlers {
   'batch'?: Handler<BatchPayload>;
   'dom-update'?: Handler<DomUpdatePayload>;
   'dom-text'?: Handler<DomTextPayload>;
+  /** Every presence update as it arrives (a `presence:*` handler makes the subscription keep `members`). */
   'presence:update'?: Handler<PresenceUpdatePayload>;
-  'presence:join'?: (user: PresenceUser, message: CableMessage) => unknown;
-  'presence:leave'?: (userId: string, message: CableMessage) => unknown;
+  /** A member entered the list (not for the first list read); `message` undefined when it came from reading the list. */
+  'presence:join'?: (user: PresenceUser, message: CableMessage | undefined) => unknown;
+  /** A member left the list; `message` undefined when it came from reading the list. */
+  'presence:leave'?: (userId: string, message: CableMessage | undefined) => unknown;
+  /** The member list changed (or was read): re-render from it. */
+  'presence:members'?: MembersHandler;
   /** Fired before the messages of a page answered with `reset: true`: resynchronise your view. */
   'cable:reset'?: (info: { lastId: number }) => unknown;
   /** The server refused the channel (400 invalid name, 403 private without token or consent); it is not polled again until subscribed again or given a new token. */
@@ -77,8 +115,9 @@ export interface Listenable {
   on(event: 'dom-update', fn: Handler<DomUpdatePayload>): this;
   on(event: 'dom-text', fn: Handler<DomTextPayload>): this;
   on(event: 'presence:update', fn: Handler<PresenceUpdatePayload>): this;
-  on(event: 'presence:join', fn: (user: PresenceUser, message: CableMessage) => unknown): this;
-  on(event: 'presence:leave', fn: (userId: string, message: CableMessage) => unknown): this;
+  on(event: 'presence:join', fn: (user: PresenceUser, message: CableMessage | undefined) => unknown): this;
+  on(event: 'presence:leave', fn: (userId: string, message: CableMessage | undefined) => unknown): this;
+  on(event: 'presence:members', fn: MembersHandler): this;
   on(event: 'cable:reset', fn: (info: { lastId: number }) => unknown): this;
   on(event: 'error', fn: (info: ChannelError) => unknown): this;
   on<P = any>(event: string, fn: Handler<P>): this;
@@ -99,6 +138,14 @@ export interface Subscription extends Listenable {
   readonly lastId: number | null;
   /** False after unsubscribe() or client.disconnect(). */
   readonly active: boolean;
+  /**
+   * The channel's exact member list, ordered by id (JavaScript string order); null until known.
+   * Kept once a `presence:*` handler was added to the subscription or a filtered view of it (until
+   * unsubscribe()): cable.js reads the list page by page, applies every `presence:update` in version
+   * order and reads the list again after a gap, a reset or a lost presence store. `presence:members`
+   * fires when it changed. The same array until then: do not modify it.
+   */
+  readonly members: Array<PresenceUser> | null;
   unsubscribe(): void;
   /** Replaces this tab's token of the channel; a refused channel is polled again. */
   setToken(token: string): void;
@@ -106,8 +153,8 @@ export interface Subscription extends Listenable {
   join(info?: unknown): Promise<PresenceList>;
   /** Leaves presence; resolves to null without a request while another subscription of this tab on the channel is joined. */
   leave(): Promise<PresenceList | null>;
-  /** `GET {presenceEndpoint}/users?channel=`. */
-  users(): Promise<PresenceList>;
+  /** One page of the member list (`POST {presenceEndpoint}/users`): the first, or the one after `page.after`. The whole list: `members`. */
+  users(page?: { after?: string; limit?: number }): Promise<PresencePage>;
 }
 
 export interface SubscribeOptions {

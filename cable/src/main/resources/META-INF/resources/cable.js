@@ -44,13 +44,15 @@
  *   - Poller: the leader's polling (cursors, `more`, long polls, backoff, Retry-After).
  *   - TabLink: the Web Lock leadership and the BroadcastChannel messages above.
  *   - PresenceKeeper: join and leave, heartbeats, leave beacons when the page goes.
+ *   (Each Subscription keeps its channel's member list itself once it has a presence:* handler:
+ *   see the Subscription class.)
  *   - PageWatcher: visibility, online, pagehide/pageshow and freeze/resume events.
  *   - Http: requests with the configured headers, timeouts and error details.
  */
 (function () {
   'use strict';
 
-  const VERSION = '2.1.0';
+  const VERSION = '2.2.0';
   /** Seconds the server may hold a long poll (the body's "wait"). */
   const LONG_POLL_WAIT_S = 25;
   /** A long poll answered faster than this with nothing in it was not held: the server cannot wait. */
@@ -186,6 +188,11 @@
       && (page.messages === undefined || Array.isArray(page.messages));
   }
 
+  /** Logs `'cable: ' + text` (and the rest) on the environment's console, at `level` (error, warn), if it has one. */
+  function say(env, level, text, ...rest) {
+    if (env.console) env.console[level]('cable: ' + text, ...rest);
+  }
+
   /** Calls a user callback; neither a throw nor a rejected promise may break polling. */
   function callSafely(log, what, fn, ...args) {
     try {
@@ -239,6 +246,7 @@
       if (typeof fn !== 'function') throw new TypeError('cable: the handler of "' + event + '" must be a function');
       if (!this._handlers.has(event)) this._handlers.set(event, []);
       this._handlers.get(event).push(fn);
+      if (event.startsWith('presence:')) this._watch(); // the subscription keeps its member list from now on
       return this;
     }
 
@@ -291,6 +299,10 @@
       this._views = [];
     }
 
+    _watch() {
+      if (this._parent) this._parent._watch();
+    }
+
     _accepts(payload, message) {
       try {
         return Boolean(this._predicate(payload, message));
@@ -301,7 +313,17 @@
     }
   }
 
-  /** One subscription of one channel in this tab; created by client.subscribe(). */
+  /**
+   * One subscription of one channel in this tab; created by client.subscribe().
+   *
+   * Once it (or a filtered view of it) has a `presence:*` handler, it keeps the channel's exact
+   * member list (`members`) as docs/protocol.md says ("Keeping an exact member list"): an update
+   * carrying `users` replaces the list at its `version`; one carrying the held version + 1 moves it
+   * (remove `left`, put `changed`); older ones are ignored; a gap, a version below the last one seen
+   * (the presence store was lost) or a `cable:reset` reads the list again, page by page, while the
+   * updates that arrive meanwhile wait in a buffer and are replayed from the lowest page version on.
+   * One read at a time per subscription; a failed read is retried with backoff.
+   */
   class Subscription extends Emitter {
     constructor(client, channel, cursor) {
       super((what, error) => client._logHandlerError(channel, what, error));
@@ -310,7 +332,13 @@
       this.channel = channel;
       this._cursor = cursor;
       this._active = true;
-      this._presenceUsers = null;
+      // The member list (unset until a presence:* handler sets _watching): _list, Map id -> info
+      // (null while unknown) and _sorted, the `members` array until the list changes; _held, the
+      // presence version the list is at (undefined: read the list again); _seen, the version of the
+      // last presence:update dispatched; while the list is read, _fetching buffers the updates that
+      // arrive and _again says it is stale already; _retry, a failed read's backoff timer.
+      this._list = null;
+      this._fails = 0;
     }
 
     /** The id of the last event dispatched (null until known when subscribed "from now"). */
@@ -321,6 +349,18 @@
     /** False once unsubscribe() was called or the client disconnected. */
     get active() {
       return this._active;
+    }
+
+    /**
+     * The channel's members, `[{id, info}]` ordered by id (JavaScript string order), exact as of the
+     * last update applied; null until known. Kept only once a `presence:*` handler was added (to the
+     * subscription or a filtered view of it): from then on until unsubscribe(). Read-only: the
+     * same array until the list changes (`presence:members` fires then).
+     * @returns {Array<{id: string, info: any}> | null}
+     */
+    get members() {
+      const list = this._list;
+      return list && (this._sorted || (this._sorted = [...list.keys()].sort().map((id) => ({ id, info: list.get(id) }))));
     }
 
     /**
@@ -342,8 +382,9 @@
 
     /**
      * Joins the channel's presence as this tab's session; heartbeats follow automatically.
-     * @param {any} [info] shown with the user in the member list (JSON, at most 4 KiB)
-     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number}>}
+     * @param {any} [info] shown with the user in the member list (JSON, at most 1 KiB by default)
+     * @returns {Promise<{count: number, version: number, users?: Array<{id: string, info: any}>}>}
+     *   `users` only while the room is small
      */
     join(info) {
       return this._client._join(this, info);
@@ -352,18 +393,20 @@
     /**
      * Leaves the channel's presence (unless another subscription of this tab on the same channel
      * is still joined, in which case it resolves to null without a request).
-     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number} | null>}
+     * @returns {Promise<{count: number, version: number, users?: Array<{id: string, info: any}>} | null>}
      */
     leave() {
       return this._client._leave(this);
     }
 
     /**
-     * Who is present on the channel: `GET {presenceEndpoint}/users?channel=...`.
-     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number}>}
+     * One page of the member list: `POST {presenceEndpoint}/users` (the first page without `page`;
+     * pass `{after: next}` for the following one). For the whole list, see `members`.
+     * @param {{after?: string, limit?: number}} [page]
+     * @returns {Promise<{users: Array<{id: string, info: any}>, count: number, version: number, next?: string}>}
      */
-    users() {
-      return this._client._users(this.channel);
+    users(page) {
+      return this._client._users(this.channel, page);
     }
 
     _emitSpecial(event, payload) {
@@ -373,37 +416,141 @@
     _deliver(entries) {
       for (const { event, payload, message } of entries) {
         if (!this._active) return;
-        if (event === 'presence:update') this._presenceUpdate(payload, message);
-        else this._emit(event, payload, message);
+        this._emit(event, payload, message);
+        if (event === 'presence:update' && this._watching && payload) this._presenceUpdate(payload, message);
       }
     }
 
-    /** presence:update, then presence:join per user who came, then presence:leave per id who went. */
-    _presenceUpdate(payload, message) {
-      this._emit('presence:update', payload, message);
-      const users = payload && Array.isArray(payload.users) ? payload.users : [];
-      const before = this._presenceUsers || [];
-      const beforeIds = new Set(before.map((u) => u.id));
-      const nowIds = new Set(users.map((u) => u.id));
-      const joined = payload && Array.isArray(payload.joined)
-        ? payload.joined
-        : users.filter((u) => !beforeIds.has(u.id)).map((u) => u.id);
-      const left = payload && Array.isArray(payload.left)
-        ? payload.left
-        : before.filter((u) => !nowIds.has(u.id)).map((u) => u.id);
-      this._presenceUsers = users;
-      for (const id of joined) {
-        this._emit('presence:join', users.find((u) => u.id === id) || { id, info: null }, message);
+    /** The dispatcher: a reset, or the store lost the channel. The member list is read again. */
+    _reset(lastId) {
+      this._emitSpecial('cable:reset', { lastId });
+      this._refresh(); // (the last version seen stays: a lower one after the reset is a lost store)
+    }
+
+    _watch() {
+      if (this._watching) return;
+      this._watching = true;
+      this._sync();
+    }
+
+    /** Reads the list if it is needed and can be read: the cursor is known (updates after the read will come). */
+    _sync() {
+      if (this._watching && this._active && this._held === undefined && !this._fetching && !this._retry
+        && this._cursor !== null) this._fetch();
+    }
+
+    /** The list is stale (a gap, a reset): read it again, or once more if it is being read. */
+    _refresh() {
+      this._held = undefined;
+      if (this._fetching) {
+        this._again = true;
+        this._fetching.length = 0; // updates before the reset: older than the next read
       }
-      for (const id of left) this._emit('presence:leave', id, message);
+      this._sync();
+    }
+
+    _presenceUpdate(payload, message) {
+      const v = payload.version;
+      if (v >= 0) {
+        if (v <= this._seen) this._refresh(); // a version seen before: the presence store was lost
+        this._seen = v;
+        if (this._presence(payload, message)) this._changed(message);
+        return;
+      }
+      // A server without versions: `users` is the list; `joined` and `left` (or the difference) the
+      // changes. (Not over a versioned list: then it is an old update, replayed from history.)
+      if (this._held > 0) return;
+      const before = this._list || new Map();
+      this._list = null;
+      this._apply(payload.users || [], null, this._held);
+      const list = this._list;
+      for (const id of payload.joined || [...list.keys()].filter((id) => !before.has(id))) {
+        this._emit('presence:join', { id, info: list.has(id) ? list.get(id) : null }, message);
+      }
+      for (const id of payload.left || [...before.keys()].filter((id) => !list.has(id))) this._emit('presence:leave', id, message);
+      this._changed(message);
+    }
+
+    _changed(message) {
+      this._emit('presence:members', this.members, message);
+    }
+
+    /** One update of the list (docs/protocol.md): applied (true), buffered, ignored, or the list is read again. */
+    _presence(update, message) {
+      const v = update.version;
+      if (this._fetching) this._fetching.push(update);
+      else if (!(v <= this._held)) {
+        if (Array.isArray(update.users)) return this._apply(update.users, null, v, message);
+        if (v === this._held + 1) return this._apply(update.changed, update.left || [], v, message);
+        this._refresh();
+      }
+      return false;
+    }
+
+    /**
+     * Replaces the list with `users` (left null) or moves it one step (remove `left`, put `users`);
+     * presence:join / presence:leave per member who came / went (none for the first list). True.
+     */
+    _apply(users, left, version, message) {
+      const before = this._list;
+      const list = left ? before : new Map();
+      const events = [];
+      for (const id of left || []) if (list.delete(id)) events.push(['presence:leave', id]);
+      for (const { id, info = null } of users || []) {
+        if (before && !before.has(id)) events.push(['presence:join', { id, info }]);
+        list.set(id, info);
+      }
+      if (!left && before) for (const id of before.keys()) if (!list.has(id)) events.push(['presence:leave', id]);
+      this._list = list;
+      this._sorted = null;
+      this._held = version;
+      for (const [event, payload] of events) this._emit(event, payload, message);
+      return true;
+    }
+
+    /** Reads the whole list page by page, then replays the updates that came meanwhile (from the lowest page version on). */
+    async _fetch() {
+      const buffer = (this._fetching = []);
+      let users;
+      let low;
+      try {
+        do {
+          this._again = false;
+          users = [];
+          low = Infinity;
+          let page = {};
+          let after;
+          do {
+            page = await this._client._users(this.channel, { after: (after = page.next) });
+            users.push(...page.users);
+            low = Math.min(low, page.version || 0);
+          } while (page.next != null && page.next !== after && !this._again); // (a `next` that does not move on ends it)
+        } while (this._again);
+        this._fails = 0;
+      } catch (e) {
+        this._fetching = null;
+        this._client._warn('reading the member list failed', e);
+        const env = this._client._env;
+        this._retry = env.setTimeout(() => {
+          this._retry = null;
+          this._sync();
+        }, Math.max(Math.min(this._client._opts.maxBackoff, BACKOFF_BASE_MS * 2 ** this._fails++), e.retryAfter || 0));
+        return;
+      }
+      this._fetching = null;
+      if (!this._active) return;
+      this._apply(users, null, low);
+      for (const update of buffer.sort((a, b) => a.version - b.version)) this._presence(update);
+      this._changed();
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // The client's parts. Each part has one concern; the Client (further down) owns them, holds the
   // state they share (closed, suspended, connection state) and connects them. Apart from the Http
-  // and the PageWatcher's visible() they are handed, parts reach each other only through the
-  // Client's internal methods.
+  // and the PageWatcher's _visible() they are handed, parts reach each other only through the
+  // Client's internal methods. Like everything that never leaves the script, the parts' methods are
+  // named _like this: the minifier shortens such names (scripts/build-client.mjs).
   // ---------------------------------------------------------------------------------------------
 
   /** Sends the client's HTTP requests: configured headers, JSON bodies, timeouts, error details. */
@@ -417,7 +564,7 @@
      * The headers as last known, without waiting: for requests that cannot wait (a beacon on
      * pagehide). A function's promise is not awaited here; its last resolved value is used.
      */
-    headers() {
+    _headersNow() {
       const h = this._opts.headers;
       if (typeof h !== 'function') return h || {};
       const value = h();
@@ -429,7 +576,7 @@
     }
 
     /** The configured headers; the option may be a function, sync or async, asked for every request. */
-    async currentHeaders() {
+    async _currentHeaders() {
       const h = this._opts.headers;
       const value = (typeof h === 'function' ? await h() : h) || {};
       if (typeof h === 'function') this._lastHeaders = value;
@@ -440,7 +587,7 @@
      * One HTTP request with the configured headers and a timeout; resolves to the parsed JSON body
      * of a 2xx answer, rejects with an Error carrying `status` and `retryAfter` otherwise.
      */
-    async send(url, init, timeout, controller) {
+    async _send(url, init, timeout, controller) {
       const env = this._env;
       if (typeof env.fetch !== 'function') throw new Error('cable: fetch is not available');
       const ownController = controller || (env.AbortController ? new env.AbortController() : null);
@@ -452,7 +599,7 @@
         }, timeout)
         : null;
       try {
-        const headers = { ...(await this.currentHeaders()) };
+        const headers = { ...(await this._currentHeaders()) };
         if (init.body !== undefined) headers['Content-Type'] = 'application/json';
         const response = await env.fetch(url, {
           ...init,
@@ -502,18 +649,18 @@
      * next answer is not skipped. A stale position (the channel was not polled for a while) is not
      * "now": the server decides then.
      */
-    seen(channel) {
+    _seenAt(channel) {
       const seen = this._seen.get(channel);
       return seen && this._env.now() - seen.at <= SEEN_FRESH_MS ? seen.id : null;
     }
 
-    add(sub) {
+    _add(sub) {
       if (!this._subs.has(sub.channel)) this._subs.set(sub.channel, new Set());
       this._subs.get(sub.channel).add(sub);
     }
 
     /** Forgets a subscription; a channel's DOM cursor goes with its last subscription. */
-    remove(sub) {
+    _remove(sub) {
       const set = this._subs.get(sub.channel);
       if (!set) return;
       set.delete(sub);
@@ -524,31 +671,31 @@
     }
 
     /** Whether this tab subscribes to the channel. */
-    has(channel) {
+    _has(channel) {
       return this._subs.has(channel);
     }
 
     /** The channels this tab subscribes to. */
-    channels() {
+    _channels() {
       return this._subs.keys();
     }
 
     /** Per channel the cursor this tab needs: the lowest of its subscriptions (null if all are). */
-    cursor(channel) {
+    _cursorOf(channel) {
       let cursor;
       for (const sub of this._subs.get(channel) || []) cursor = lowest(cursor, sub._cursor);
       return cursor === undefined ? null : cursor;
     }
 
     /** channel -> cursor for every channel of this tab. */
-    cursors() {
+    _cursorMap() {
       const cursors = new Map();
-      for (const channel of this._subs.keys()) cursors.set(channel, this.cursor(channel));
+      for (const channel of this._subs.keys()) cursors.set(channel, this._cursorOf(channel));
       return cursors;
     }
 
     /** Deactivates and forgets every subscription (disconnect). */
-    clear() {
+    _clear() {
       for (const subs of this._subs.values()) for (const sub of subs) sub._active = false;
       this._subs.clear();
     }
@@ -557,13 +704,13 @@
      * Dispatches one page of a channel to this tab's subscriptions, each from its own cursor.
      * `sent` is the cursor the leader polled with.
      */
-    dispatch(channel, page, sent) {
+    _dispatch(channel, page, sent) {
       // A page answers "after `sent`": it says nothing about (cursor, sent] of a subscription that
       // is behind `sent` (it subscribed or announced while this poll was in flight). Such a
       // subscription ignores the page and gets its own, from the lower cursor, in the next poll.
       const covers = (c) => c === null || sent === undefined || (sent !== null && c >= sent);
       if (Number.isSafeInteger(page.lastId)) {
-        const before = this.seen(channel);
+        const before = this._seenAt(channel);
         this._seen.set(channel, { id: before === null ? page.lastId : Math.max(before, page.lastId), at: this._env.now() });
       }
       const subs = [...(this._subs.get(channel) || [])].filter((s) => s._active);
@@ -584,7 +731,7 @@
           }
           if (reset.size > 0) this._domCursor.delete(channel);
         }
-        if (reset.size > 0 && this.onReset) this.onReset(channel);
+        if (reset.size > 0 && this._onReset) this._onReset(channel);
         const readers = subs.filter((s) => reset.has(s) || covers(s._cursor));
         if (sent === null && messages.length > 0) {
           // An answer to "from now" that carries events (a server that held the poll until one came):
@@ -592,7 +739,7 @@
           for (const sub of readers) if (sub._cursor === null) sub._cursor = messages[0].id - 1;
         }
         for (const sub of reset) {
-          sub._emitSpecial('cable:reset', { lastId: page.lastId });
+          sub._reset(page.lastId);
           sub._cursor = -1; // accept the whole page: it is the new start
         }
         for (const message of messages) {
@@ -617,14 +764,15 @@
           } else {
             sub._cursor = Math.max(sub._cursor, page.lastId);
           }
+          sub._sync(); // its position is known now: it may read its member list
         }
       } catch (e) {
-        if (this._env.console) this._env.console.error('cable: dispatching a page of "' + channel + '" failed', e);
+        say(this._env, 'error', 'dispatching a page of "' + channel + '" failed', e);
       }
     }
 
     /** The server refused a channel: its subscriptions in this tab hear 'error'. */
-    refuse(channel, info) {
+    _refuseAll(channel, info) {
       for (const sub of [...(this._subs.get(channel) || [])]) {
         if (sub._active) sub._emitSpecial('error', info);
       }
@@ -639,7 +787,7 @@
           else element.textContent = payload.text == null ? '' : String(payload.text);
         }
       } catch (e) {
-        if (this._env.console) this._env.console.error('cable: ' + event + ' for "' + payload.selector + '" failed', e);
+        say(this._env, 'error', event + ' for "' + payload.selector + '" failed', e);
       }
     }
   }
@@ -665,15 +813,15 @@
     }
 
     /** This tab leads now: poll soon from `cursors` (channel -> cursor), forgetting the old ones. */
-    begin(cursors) {
+    _begin(cursors) {
       this._on = true;
       this._cursors = new Map(cursors);
       this._refused.clear();
-      this.pollSoon(true);
+      this._pollSoon(true);
     }
 
     /** This tab no longer leads: no timer, the poll in flight is dropped, the cursors forgotten. */
-    end() {
+    _end() {
       this._on = false;
       this._clearTimer();
       if (this._request) {
@@ -685,7 +833,7 @@
     }
 
     /** Merges a cursor some tab needs into the next poll; true if that changed the poll. */
-    want(channel, cursor) {
+    _want(channel, cursor) {
       const retry = this._refused.delete(channel); // a new subscription or token: ask again
       const before = this._cursors.get(channel);
       const after = lowest(before, cursor);
@@ -694,7 +842,7 @@
     }
 
     /** Forgets the cursors of the channels not in `needed` (a Set). */
-    retain(needed) {
+    _retain(needed) {
       for (const channel of [...this._cursors.keys()]) if (!needed.has(channel)) this._cursors.delete(channel);
       for (const channel of [...this._refused]) if (!needed.has(channel)) this._refused.delete(channel);
     }
@@ -704,7 +852,7 @@
      * followed by another at once; a long poll in flight is restarted when `restartLong` (its
      * answer could take 25 s, too long for a new subscription to wait).
      */
-    pollSoon(restartLong) {
+    _pollSoon(restartLong) {
       if (!this._on) return;
       if (this._request) {
         if (restartLong && this._request.long) {
@@ -720,7 +868,7 @@
     }
 
     /** Visible again or back online: poll now unless a poll is already under way. */
-    pollNow() {
+    _pollNow() {
       if (!this._on || this._request) return;
       this._schedule(Math.max(0, this._notBefore - this._env.now()));
     }
@@ -740,7 +888,7 @@
         this._timer = null;
         this._poll().catch((e) => {
           // A bug, not a network failure: log it and keep the rhythm rather than stop for good.
-          if (this._env.console) this._env.console.error('cable: poll cycle failed', e);
+          say(this._env, 'error', 'poll cycle failed', e);
           this._request = null;
           if (this._on && this._timer === null) this._schedule(this._interval());
         });
@@ -778,10 +926,10 @@
             const tokens = this._client._tokensFor(names);
             if (tokens) body.tokens = tokens;
             if (long) body.wait = LONG_POLL_WAIT_S;
-            return this._http.send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
+            return this._http._send(this._opts.endpoint, { method: 'POST', body: JSON.stringify(body) },
               this._opts.timeout + (long ? LONG_POLL_WAIT_S * 1000 : 0), request.controller);
           }),
-          ...cacheable.map((name) => this._http.send(cacheableUrl(this._opts.endpoint, name, sent[name]),
+          ...cacheable.map((name) => this._http._send(cacheableUrl(this._opts.endpoint, name, sent[name]),
             { method: 'GET' }, this._opts.timeout, request.controller)),
         ]);
       } catch (error) {
@@ -856,11 +1004,10 @@
         this._notBefore = this._env.now() + error.retryAfter;
       }
       const status = error && error.status;
-      const con = this._env.console;
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-        if (con) con.error('cable: the server refused the poll (HTTP ' + status + '): ' + error.message);
-      } else if (attempt === 1 && con) {
-        con.warn('cable: poll failed (' + (error && error.message) + '); retrying with backoff');
+        say(this._env, 'error', 'the server refused the poll (HTTP ' + status + '): ' + error.message);
+      } else if (attempt === 1) {
+        say(this._env, 'warn', 'poll failed (' + (error && error.message) + '); retrying with backoff');
       }
       this._client._setState('reconnecting', { attempt, delay });
       this._schedule(delay);
@@ -892,17 +1039,17 @@
     }
 
     /** True while this tab is the one polling for all tabs. */
-    get isLeader() {
+    get _leads() {
       return this._leader;
     }
 
     /** True if another tab polls for this one (sharing, not leading): it must announce. */
-    get isFollower() {
+    get _follows() {
       return this._shared && !this._leader;
     }
 
     /** Becomes the leader, or queues for the lock and tells the leader what this tab needs. */
-    start() {
+    _start() {
       if (!this._shared) {
         this._lead(() => {});
         return;
@@ -916,14 +1063,14 @@
         .then(() => locks.request(this._name + ':leader', lockOptions,
           () => new Promise((resolve) => this._lead(resolve))))
         .catch((e) => {
-          if (!e || e.name !== 'AbortError') this._env.console && this._env.console.error('cable: lock request failed', e);
+          if (!e || e.name !== 'AbortError') say(this._env, 'error', 'lock request failed', e);
         });
-      this.announceSoon();
+      this._announceSoon();
     }
 
     /** Says bye, gives the lock back (or leaves the lock queue) and forgets the other tabs. */
-    stop() {
-      if (this._bc) this.post({ type: 'bye' });
+    _stop() {
+      if (this._bc) this._post({ type: 'bye' });
       if (this._lockAbort) this._lockAbort.abort();
       this._lockAbort = null;
       this._leader = false;
@@ -934,7 +1081,7 @@
     }
 
     /** Closes the BroadcastChannel (disconnect). */
-    close() {
+    _close() {
       if (this._bc) this._bc.close();
     }
 
@@ -948,12 +1095,12 @@
       this._release = release;
       this._lockAbort = null;
       this._remote.clear();
-      if (this._bc) this.post({ type: 'sync' });
+      if (this._bc) this._post({ type: 'sync' });
       if (client.state !== 'connecting') this._postState();
       client._tookLead();
     }
 
-    post(message) {
+    _post(message) {
       if (!this._bc || this._client._closed) return;
       try {
         this._bc.postMessage({ ...message, from: this._tabId });
@@ -963,16 +1110,16 @@
     }
 
     /** Leader: tells the followers the connection state. */
-    shareState(state, info) {
-      if (this._leader && this._bc) this.post({ type: 'state', state, info });
+    _shareState(state, info) {
+      if (this._leader && this._bc) this._post({ type: 'state', state, info });
     }
 
     _postState() {
-      this.post({ type: 'state', state: this._client.state, info: this._client._stateInfo });
+      this._post({ type: 'state', state: this._client.state, info: this._client._stateInfo });
     }
 
     /** Follower: announces once after the current task (several subscribe() calls make one). */
-    announceSoon() {
+    _announceSoon() {
       if (!this._shared || this._leader || this._announceQueued) return;
       this._announceQueued = true;
       Promise.resolve().then(() => {
@@ -982,14 +1129,14 @@
     }
 
     /** Leader: is this tab or any follower visible? */
-    anyTabVisible() {
-      if (this._watcher.visible()) return true;
+    _anyTabVisible() {
+      if (this._watcher._visible()) return true;
       for (const tab of this._remote.values()) if (tab.visible) return true;
       return false;
     }
 
     /** Leader: the channels the followers announced (with repeats). */
-    * remoteChannels() {
+    * _remoteChannels() {
       for (const tab of this._remote.values()) yield* Object.keys(tab.channels);
     }
 
@@ -1000,7 +1147,7 @@
       switch (msg.type) {
         case 'announce': {
           if (!this._leader) return;
-          const wasVisible = this.anyTabVisible();
+          const wasVisible = this._anyTabVisible();
           this._remote.set(msg.from, { channels: msg.channels || {}, visible: msg.visible !== false });
           this._postState();
           client._announced(msg.channels || {}, wasVisible, msg.tokens, msg.cacheable, msg.from);
@@ -1045,7 +1192,7 @@
       this._heartbeatTimer = null;
     }
 
-    join(sub, info) {
+    _join(sub, info) {
       if (!sub._active || this._client._closed) {
         return Promise.reject(new Error('cable: join() on an inactive subscription'));
       }
@@ -1060,7 +1207,7 @@
       return this._post('join', sub.channel, entry.info);
     }
 
-    leave(sub) {
+    _leave(sub) {
       const entry = this._joined.get(sub.channel);
       if (!entry || !entry.subs.delete(sub)) return Promise.resolve(null);
       if (entry.subs.size > 0) return Promise.resolve(null);
@@ -1069,19 +1216,19 @@
       return this._post('leave', sub.channel);
     }
 
-    /** POSTed: a channel token never goes into a URL (where logs and Referer headers keep it). */
-    users(channel) {
-      return this._post('users', channel);
+    /** One page of the member list, POSTed: a channel token never goes into a URL (where logs and Referer headers keep it). */
+    _users(channel, page) {
+      return this._post('users', channel, undefined, page);
     }
 
     /** An unsubscribed subscription leaves if it had joined. */
-    forget(sub) {
+    _forget(sub) {
       const entry = this._joined.get(sub.channel);
-      if (entry && entry.subs.has(sub)) this.leave(sub).catch((e) => this._client._warn('presence leave failed', e));
+      if (entry && entry.subs.has(sub)) this._leave(sub).catch((e) => this._client._warn('presence leave failed', e));
     }
 
     /** disconnect(): leaves every joined channel and stops the heartbeats. */
-    leaveAll() {
+    _leaveAll() {
       for (const channel of this._joined.keys()) {
         this._post('leave', channel).catch(() => {});
       }
@@ -1090,7 +1237,7 @@
     }
 
     /** Suspended (pagehide, freeze): no heartbeats. */
-    pause() {
+    _pause() {
       this._stopHeartbeat();
     }
 
@@ -1098,14 +1245,14 @@
      * Resumed, or connected again after an outage: joins the joined channels again, with their info
      * (pagehide left them; the session may have expired, or the server lost it while it was down).
      */
-    rejoin() {
+    _rejoin() {
       if (this._joined.size === 0) return;
-      for (const channel of this._joined.keys()) this.rejoinChannel(channel);
+      for (const channel of this._joined.keys()) this._rejoinChannel(channel);
       this._startHeartbeat();
     }
 
     /** Joins again; a refusal (401: the caller is no longer known) goes to the joined subscriptions as 'error'. */
-    rejoinChannel(channel) {
+    _rejoinChannel(channel) {
       const entry = this._joined.get(channel);
       if (!entry || this._client._closed) return;
       this._post('join', channel, entry.info).catch((e) => {
@@ -1120,10 +1267,10 @@
      * pagehide: leave every joined channel with a request that survives the page. sendBeacon cannot
      * carry headers, so with configured headers (CSRF, auth) it is fetch keepalive instead.
      */
-    leaveOnUnload() {
+    _leaveOnUnload() {
       if (this._client._closed || this._client._suspended) return;
       const env = this._env;
-      const headers = this._http.headers();
+      const headers = this._http._headersNow();
       const beacon = Object.keys(headers).length === 0 && env.navigator && typeof env.navigator.sendBeacon === 'function'
         && typeof env.Blob === 'function';
       for (const channel of this._joined.keys()) {
@@ -1146,17 +1293,17 @@
       }
     }
 
-    _body(channel, info) {
-      const body = { channel, session: this._session };
+    _body(channel, info, page) {
+      const body = { ...page, channel, session: this._session };
       if (info !== undefined) body.info = info;
       const token = this._client._tokens.get(channel);
       if (token !== undefined) body.token = token;
       return JSON.stringify(body);
     }
 
-    _post(action, channel, info) {
-      return this._http.send(this._opts.presenceEndpoint + '/' + action,
-        { method: 'POST', body: this._body(channel, info) }, this._opts.timeout, null);
+    _post(action, channel, info, page) {
+      return this._http._send(this._opts.presenceEndpoint + '/' + action,
+        { method: 'POST', body: this._body(channel, info, page) }, this._opts.timeout, null);
     }
 
     _startHeartbeat() {
@@ -1168,7 +1315,7 @@
               this._client._warn('presence heartbeat failed', e);
               // The server no longer knows this session or caller (it restarted, the session expired,
               // the login was renewed): join again with the info, rather than heartbeat into the void.
-              if (e && (e.status === 401 || e.status === 404)) this.rejoinChannel(channel);
+              if (e && (e.status === 401 || e.status === 404)) this._rejoinChannel(channel);
             });
           }
           beat();
@@ -1199,13 +1346,13 @@
     }
 
     /** Is this page visible? (Without a document: yes.) */
-    visible() {
+    _visible() {
       const doc = this._env.document;
       return !doc || doc.visibilityState !== 'hidden';
     }
 
     /** Removes every listener (disconnect). */
-    detach() {
+    _detach() {
       for (const { target, type, fn } of this._listeners) target.removeEventListener(type, fn);
     }
 
@@ -1254,7 +1401,7 @@
       this._dispatcher = new Dispatcher(env);
       this._presence = new PresenceKeeper(this, env, this._opts, http, this._session);
       // The store lost or trimmed the channel: its presence may be gone with it.
-      this._dispatcher.onReset = (channel) => this._presence.rejoinChannel(channel);
+      this._dispatcher._onReset = (channel) => this._presence._rejoinChannel(channel);
       this._poller = new Poller(this, env, this._opts, http);
       this._watcher = new PageWatcher(this, env);
       this._tabs = new TabLink(this, env, {
@@ -1263,7 +1410,7 @@
         shared: canShare && options.shareTabs !== false,
         watcher: this._watcher,
       });
-      this._tabs.start();
+      this._tabs._start();
     }
 
     // ----- public API ----------------------------------------------------------------------------
@@ -1280,7 +1427,7 @@
 
     /** True while this tab is the one polling for all tabs (always true without tab sharing). */
     get isLeader() {
-      return this._tabs.isLeader;
+      return this._tabs._leads;
     }
 
     /**
@@ -1340,18 +1487,18 @@
       } else if (opts.history) {
         cursor = 0;
       } else {
-        cursor = this._dispatcher.seen(channel); // "from now": this tab's newest position, if recent
+        cursor = this._dispatcher._seenAt(channel); // "from now": this tab's newest position, if recent
       }
       if (opts.token !== undefined && opts.token !== null) this._keepToken(channel, String(opts.token));
       if (opts.cacheable === true) this._cacheable.add(channel);
       const sub = new Subscription(this, channel, cursor);
       for (const [event, fn] of Object.entries(handlers || {})) sub.on(event, fn);
-      this._dispatcher.add(sub);
-      if (this._tabs.isLeader) {
-        this._poller.want(channel, cursor);
-        this._poller.pollSoon(true);
+      this._dispatcher._add(sub);
+      if (this._tabs._leads) {
+        this._poller._want(channel, cursor);
+        this._poller._pollSoon(true);
       } else {
-        this._tabs.announceSoon();
+        this._tabs._announceSoon();
       }
       return sub;
     }
@@ -1359,14 +1506,14 @@
     /** Stops polling, leaves presence, gives up the leadership; subscriptions go inactive. */
     disconnect() {
       if (this._closed) return;
-      this._presence.leaveAll();
+      this._presence._leaveAll();
       this._stop();
       this._closed = true;
       for (const timer of this._tokenTimers.values()) this._env.clearTimeout(timer);
       this._tokenTimers.clear();
-      this._tabs.close();
-      this._watcher.detach();
-      this._dispatcher.clear();
+      this._tabs._close();
+      this._watcher._detach();
+      this._dispatcher._clear();
       this._setState('disconnected');
     }
 
@@ -1377,12 +1524,12 @@
         && (state !== 'reconnecting' || (info && this._stateInfo && info.attempt === this._stateInfo.attempt));
       if (same) return;
       // Back after an outage: the server may have lost this tab's presence (a restart, an expiry).
-      if (state === 'connected' && this._state === 'reconnecting' && !this._suspended) this._presence.rejoin();
+      if (state === 'connected' && this._state === 'reconnecting' && !this._suspended) this._presence._rejoin();
       this._state = state;
       this._stateInfo = info;
-      if (state !== 'disconnected') this._tabs.shareState(state, info);
+      if (state !== 'disconnected') this._tabs._shareState(state, info);
       for (const fn of [...this._stateListeners]) {
-        callSafely((what, e) => this._env.console && this._env.console.error('cable: a state listener threw', e),
+        callSafely((what, e) => say(this._env, 'error', 'a state listener threw', e),
           'state listener', fn, state, info);
       }
     }
@@ -1391,27 +1538,27 @@
 
     /** Stops polling and gives the leadership up. */
     _stop() {
-      this._poller.end();
-      this._tabs.stop();
+      this._poller._end();
+      this._tabs._stop();
     }
 
     /** TabLink: this tab leads now; it polls its own channels from its own cursors. */
     _tookLead() {
-      this._poller.begin(this._dispatcher.cursors());
+      this._poller._begin(this._dispatcher._cursorMap());
     }
 
     /** Follower: tells the leader this tab's channels, cursors and visibility. */
     _announce() {
-      if (!this._tabs.isFollower || this._closed || this._suspended) return;
-      const channels = Object.fromEntries(this._dispatcher.cursors());
+      if (!this._tabs._follows || this._closed || this._suspended) return;
+      const channels = Object.fromEntries(this._dispatcher._cursorMap());
       this._post({
         type: 'announce', channels, tokens: Object.fromEntries(this._tokens), cacheable: [...this._cacheable],
-        visible: this._watcher.visible(),
+        visible: this._watcher._visible(),
       });
     }
 
     _post(message) {
-      this._tabs.post(message);
+      this._tabs._post(message);
     }
 
     /** Poll this channel with the cacheable GET form? Never one with a token: that is private. */
@@ -1465,10 +1612,10 @@
 
     /** Asks getToken for a new token of a channel this tab subscribes to; true if it brought one. */
     async _refreshToken(channel) {
-      if (!this._opts.getToken || this._closed || !this._dispatcher.has(channel)) return false;
+      if (!this._opts.getToken || this._closed || !this._dispatcher._has(channel)) return false;
       const token = await this._opts.getToken(channel);
       if (typeof token !== 'string' || token === '' || token === this._tokens.get(channel)
-        || this._closed || !this._dispatcher.has(channel)) return false;
+        || this._closed || !this._dispatcher._has(channel)) return false;
       this._setToken(channel, token);
       return true;
     }
@@ -1476,17 +1623,17 @@
     /** Subscription.setToken, getToken: a new token for the channel; a refused channel is asked again. */
     _setToken(channel, token) {
       this._keepToken(channel, token);
-      if (this._tabs.isLeader) {
-        this._poller.want(channel, this._dispatcher.cursor(channel));
-        this._poller.pollSoon(true);
+      if (this._tabs._leads) {
+        this._poller._want(channel, this._dispatcher._cursorOf(channel));
+        this._poller._pollSoon(true);
       } else {
-        this._tabs.announceSoon();
+        this._tabs._announceSoon();
       }
     }
 
     /** Unsubscribe: a channel this tab no longer subscribes to keeps no token here. */
     _forgetToken(channel) {
-      if (this._dispatcher.has(channel)) return;
+      if (this._dispatcher._has(channel)) return;
       this._tokens.delete(channel);
       const timer = this._tokenTimers.get(channel);
       if (timer !== undefined) this._env.clearTimeout(timer);
@@ -1510,33 +1657,33 @@
       }
       let changed = false;
       for (const [channel, cursor] of Object.entries(channels)) {
-        if (isCursor(cursor) && this._poller.want(channel, cursor)) changed = true;
+        if (isCursor(cursor) && this._poller._want(channel, cursor)) changed = true;
       }
       this._prune();
-      if (!wasVisible && this._tabs.anyTabVisible()) this._poller.pollNow();
-      else if (changed) this._poller.pollSoon(true);
+      if (!wasVisible && this._tabs._anyTabVisible()) this._poller._pollNow();
+      else if (changed) this._poller._pollSoon(true);
     }
 
     /** Leader: forgets the cursors of channels no tab needs any more. */
     _prune() {
-      const needed = new Set(this._dispatcher.channels());
-      for (const channel of this._tabs.remoteChannels()) needed.add(channel);
-      this._poller.retain(needed);
+      const needed = new Set(this._dispatcher._channels());
+      for (const channel of this._tabs._remoteChannels()) needed.add(channel);
+      this._poller._retain(needed);
     }
 
     _anyTabVisible() {
-      return this._tabs.anyTabVisible();
+      return this._tabs._anyTabVisible();
     }
 
     /** Leader, Poller: a page arrived; it goes to the followers and to this tab. */
     _received(channel, page, sent) {
-      this._tabs.post({ type: 'page', channel, cursor: sent, page });
-      this._dispatcher.dispatch(channel, page, sent);
+      this._tabs._post({ type: 'page', channel, cursor: sent, page });
+      this._dispatcher._dispatch(channel, page, sent);
     }
 
     /** Leader, Poller: the server refused a channel; the followers and this tab hear of it. */
     _refused(channel, info) {
-      this._tabs.post({ type: 'refused', channel, info });
+      this._tabs._post({ type: 'refused', channel, info });
       this._refusedHere(channel, info);
     }
 
@@ -1547,7 +1694,7 @@
      */
     _refusedHere(channel, info) {
       const asked = this._tokenAsked.get(channel);
-      if (info.status === 403 && this._opts.getToken && this._dispatcher.has(channel)
+      if (info.status === 403 && this._opts.getToken && this._dispatcher._has(channel)
         && (asked === undefined || this._env.now() - asked > TOKEN_RETRY_MS)) {
         this._tokenAsked.set(channel, this._env.now());
         this._refreshToken(channel).then((renewed) => {
@@ -1562,38 +1709,35 @@
     }
 
     _reportRefusal(channel, info) {
-      if (this._env.console) {
-        this._env.console.error('cable: the server refused channel "' + channel + '" (HTTP ' + info.status + '): '
-          + info.message);
-      }
-      this._dispatcher.refuse(channel, info);
+      say(this._env, 'error', 'the server refused channel "' + channel + '" (HTTP ' + info.status + '): ' + info.message);
+      this._dispatcher._refuseAll(channel, info);
       for (const fn of [...this._errorListeners]) {
-        callSafely((what, e) => this._env.console && this._env.console.error('cable: an error listener threw', e),
+        callSafely((what, e) => say(this._env, 'error', 'an error listener threw', e),
           'error listener', fn, info);
       }
     }
 
     /** Follower, TabLink: the leader broadcast a page. */
     _dispatch(channel, page, sent) {
-      this._dispatcher.dispatch(channel, page, sent);
+      this._dispatcher._dispatch(channel, page, sent);
     }
 
     // ----- page lifecycle (PageWatcher) ----------------------------------------------------------
 
     _visibilityChanged() {
-      if (this._tabs.isLeader) {
-        if (this._watcher.visible()) this._poller.pollNow();
+      if (this._tabs._leads) {
+        if (this._watcher._visible()) this._poller._pollNow();
       } else {
         this._announce();
       }
     }
 
     _online() {
-      this._poller.pollNow();
+      this._poller._pollNow();
     }
 
     _pageHidden() {
-      this._presence.leaveOnUnload();
+      this._presence._leaveOnUnload();
       this._suspend();
     }
 
@@ -1601,7 +1745,7 @@
     _suspend() {
       if (this._suspended || this._closed) return;
       this._suspended = true;
-      this._presence.pause();
+      this._presence._pause();
       this._stop();
     }
 
@@ -1612,39 +1756,39 @@
     _resume() {
       if (!this._suspended || this._closed) return;
       this._suspended = false;
-      this._presence.rejoin();
-      this._tabs.start();
+      this._presence._rejoin();
+      this._tabs._start();
     }
 
     // ----- called by Subscription ----------------------------------------------------------------
 
     _unsubscribe(sub) {
-      this._dispatcher.remove(sub);
+      this._dispatcher._remove(sub);
       this._forgetToken(sub.channel);
-      this._presence.forget(sub);
+      this._presence._forget(sub);
       if (this._closed) return;
-      if (this._tabs.isLeader) this._prune();
-      else this._tabs.announceSoon();
+      if (this._tabs._leads) this._prune();
+      else this._tabs._announceSoon();
     }
 
     _join(sub, info) {
-      return this._presence.join(sub, info);
+      return this._presence._join(sub, info);
     }
 
     _leave(sub) {
-      return this._presence.leave(sub);
+      return this._presence._leave(sub);
     }
 
-    _users(channel) {
-      return this._presence.users(channel);
+    _users(channel, page) {
+      return this._presence._users(channel, page);
     }
 
     _logHandlerError(channel, what, error) {
-      if (this._env.console) this._env.console.error('cable: ' + what + ' of channel "' + channel + '" threw', error);
+      say(this._env, 'error', what + ' of channel "' + channel + '" threw', error);
     }
 
     _warn(what, error) {
-      if (this._env.console) this._env.console.warn('cable: ' + what, error);
+      say(this._env, 'warn', what, error);
     }
   }
 

@@ -16,7 +16,7 @@ import org.hibernate.jpa.HibernatePersistenceProvider;
 final class CablePersistenceUnit implements PersistenceUnitInfo {
 
     static final List<String> ENTITIES = List.of(ChannelRow.class.getName(), MessageRow.class.getName(),
-            PresenceRow.class.getName(), PresenceSessionRow.class.getName(), PresenceVersionRow.class.getName(),
+            PresenceRow.class.getName(), PresenceSessionRow.class.getName(), PresenceChannelRow.class.getName(),
             IdempotencyRow.class.getName());
 
     static final Map<String, Object> SETTINGS = Map.of(

@@ -144,18 +144,35 @@ public class DatabaseCableDriver implements CableDriver {
         }
     }
 
-    /** Creates the channel's sequence row unless this node knows it exists. */
+    /**
+     * Creates the channel's sequence row unless this node knows it exists, in the caller's transaction
+     * if there is one; the node remembers the row once that transaction committed (a rolled-back
+     * creation leaves no row behind).
+     */
     void ensureChannelRow(String channel) {
         if (knownChannels.contains(channel)) {
             return;
         }
-        try {
-            creator.createIfMissing(channel);
-        } catch (RuntimeException raceLostOrDown) {
-            // Either a concurrent creator won (duplicate key: the row exists now) or the database is
-            // down; the append that follows succeeds in the first case and reports the second.
-            return;
+        creator.createIfMissing(channel, schema.ensureInstalled(createSchema));
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            transactions.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        remember(channel);
+                    }
+                }
+            });
+        } else {
+            remember(channel);
         }
+    }
+
+    private void remember(String channel) {
         if (knownChannels.size() >= KNOWN_CHANNELS_LIMIT) {
             knownChannels.clear();
         }

@@ -8,7 +8,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
+import dev.cable.CableDeployment;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,9 +29,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two Payara Micro nodes sharing one store (MariaDB, then Redis), as behind a load balancer: an
- * event emitted on node A wakes a long poll on node B within the head tick, and many publishers and
- * pollers spread over both nodes see every event exactly once, in order.
+ * Two Payara Micro nodes sharing one store, as behind a load balancer: an event emitted on node A
+ * wakes a long poll on node B within the head tick, many publishers and pollers spread over both
+ * nodes see every event exactly once, in order (MariaDB, Redis), and presence changes racing on both
+ * nodes, timeouts included, leave every client holding exactly the store's member list (every
+ * backend: H2 shared through its auto server, MariaDB, PostgreSQL, Redis).
  */
 public class TwoNodesIT {
 
@@ -37,19 +41,37 @@ public class TwoNodesIT {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** Presence settings short enough for timeouts to race joins within a round. */
+    static final Duration PRESENCE_TIMEOUT = Duration.ofMillis(1000);
+
     private static Map<String, String> config(String store) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("cable.publish.token", TOKEN);
         config.put("cable.rate-limit.per-second", "0"); // the pollers all come from 127.0.0.1
-        if (store.equals("mariadb")) {
-            config.put("cable.driver", "database");
-            config.put("cable.datasource.class", "org.mariadb.jdbc.MariaDbDataSource");
-            config.put("cable.datasource.url", System.getProperty("cable.it.mariadb.url",
-                    "jdbc:mariadb://127.0.0.1:3306/test") + "?user=root");
-        } else {
-            config.put("cable.driver", "redis");
-            config.put("cable.redis.uri", System.getProperty("cable.it.redis.uri", "redis://127.0.0.1:6379"));
-            config.put("cable.redis.prefix", "cable-nodes-" + System.nanoTime() + ":");
+        config.put("cable.request-body.reads-per-address", "0");
+        config.put("cable.presence.client-user-id", "true");
+        config.put("cable.presence.timeout", PRESENCE_TIMEOUT.toString());
+        config.put("cable.presence.grace", "PT0.2S");
+        config.put("cable.presence.sweep-interval", "PT0.5S");
+        config.put("cable.presence.info-changes-per-minute", "100000");
+        switch (store) {
+            case "h2" -> {
+                // one database file shared by both nodes: the first to open it serves it to the other
+                config.put("cable.datasource.url", "jdbc:h2:file:" + Path.of("target", "two-nodes-h2-" + System.nanoTime(), "cable")
+                        .toAbsolutePath() + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000");
+            }
+            case "mariadb", "postgresql" -> {
+                Map<String, String> database = CableDeployment.database(store);
+                config.put("cable.driver", "database");
+                config.put("cable.datasource.class", database.get("cable.datasource.class"));
+                config.put("cable.datasource.url", database.get("cable.datasource.url"));
+            }
+            case "redis" -> {
+                config.put("cable.driver", "redis");
+                config.put("cable.redis.uri", System.getProperty("cable.it.redis.uri", "redis://127.0.0.1:6379"));
+                config.put("cable.redis.prefix", "cable-nodes-" + System.nanoTime() + ":");
+            }
+            default -> throw new IllegalArgumentException(store);
         }
         return config;
     }
@@ -76,15 +98,20 @@ public class TwoNodesIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"mariadb", "redis"})
+    @ValueSource(strings = {"h2", "mariadb", "postgresql", "redis"})
     public void twoNodesBehaveAsOne(String store) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(List.of(System.getProperty("cable.it.nodes.stores",
+                "h2,mariadb,postgresql,redis").split(",")).contains(store), "not asked for in cable.it.nodes.stores");
         Map<String, String> shared = config(store); // both nodes must use the same store and key prefix
         try (PayaraNode a = PayaraNode.start(store + "-a", shared);
              PayaraNode b = PayaraNode.start(store + "-b", shared)) {
             a.awaitReady(240);
             b.awaitReady(240);
-            anEventEmittedOnOneNodeWakesALongPollOnTheOther(store, a.base(), b.base());
-            publishersAndPollersOnBothNodesSeeEveryEventOnceInOrder(a.base(), b.base());
+            if (store.equals("mariadb") || store.equals("redis")) {
+                anEventEmittedOnOneNodeWakesALongPollOnTheOther(store, a.base(), b.base());
+                publishersAndPollersOnBothNodesSeeEveryEventOnceInOrder(a.base(), b.base());
+            }
+            new PresenceRounds(http, a.base(), b.base(), PRESENCE_TIMEOUT).run(store, 100);
         }
     }
 
