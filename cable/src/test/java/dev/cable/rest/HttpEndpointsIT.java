@@ -288,6 +288,10 @@ public class HttpEndpointsIT {
         return poll(cursors).getJsonObject(channel).getJsonNumber("lastId").longValue();
     }
 
+    private static List<String> ids(JsonObject members) {
+        return members.getJsonArray("users").stream().map(u -> u.asJsonObject().getString("id")).toList();
+    }
+
     private static String fresh(String name) {
         return "http:" + name + ":" + UUID.randomUUID();
     }
@@ -619,8 +623,24 @@ public class HttpEndpointsIT {
         assertEquals("Alice", users.body().getJsonArray("users").getJsonObject(0).getJsonObject("info").getString("name"));
         assertEquals("bob", users.body().getJsonArray("users").getJsonObject(1).getString("id"));
 
+        assertEquals(2, users.body().getInt("version"));
+        assertFalse(users.body().containsKey("next"));
+        Answer first = post("cable/presence/users", "{\"channel\":" + quote(channel) + ",\"limit\":1}");
+        assertEquals(List.of("alice"), ids(first.body()));
+        assertEquals("alice", first.body().getString("next"));
+        Answer second = post("cable/presence/users", "{\"channel\":" + quote(channel) + ",\"limit\":1,\"after\":\"alice\"}");
+        assertEquals(List.of("bob"), ids(second.body()));
+        assertFalse(second.body().containsKey("next"), "bob is the last");
+        assertEquals(2, second.body().getInt("count"));
+        for (String limit : List.of("0", "1001", "\"ten\"", "1.5")) {
+            assertRejected(400, post("cable/presence/users", "{\"channel\":" + quote(channel) + ",\"limit\":" + limit + "}"));
+        }
+        assertRejected(400, send(HttpRequest.newBuilder(base.resolve("cable/presence/users?limit=-1&channel="
+                + java.net.URLEncoder.encode(channel, java.nio.charset.StandardCharsets.UTF_8))).GET().build()));
+
         JsonObject page = poll(Map.of(channel, cursor)).getJsonObject(channel);
         assertEquals(2, page.getJsonArray("messages").size(), "two joins, the heartbeat is silent");
+        assertEquals(2, page.getJsonArray("messages").getJsonObject(1).getJsonObject("payload").getInt("version"));
         assertEquals("presence:update", page.getJsonArray("messages").getJsonObject(1).getString("event"));
         assertEquals(200, presence("leave", "alice", "{\"channel\":" + quote(channel) + ",\"session\":\"tab-1\"}").status());
     }

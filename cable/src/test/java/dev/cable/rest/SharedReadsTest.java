@@ -87,6 +87,19 @@ class SharedReadsTest {
         assertSame(answer, shared.get(key, () -> answer), "the next poll reads again");
     }
 
+    /** Expired answers go within a lifetime or so, long before the bound of 10,000 is reached. */
+    @Test
+    void expiredAnswersAreDroppedWithoutWaitingForTheBound() throws Exception {
+        SharedReads shared = new SharedReads(TimeUnit.MILLISECONDS.toNanos(20));
+        for (int head = 0; head < 200; head++) {
+            long lastId = head;
+            shared.get(new SharedReads.Key("chat:1", 0, head), () -> page(lastId));
+        }
+        Thread.sleep(50);
+        shared.get(new SharedReads.Key("chat:2", 0, 1), () -> page(1));
+        assertTrue(shared.size() <= 2, "held " + shared.size());
+    }
+
     @Test
     void anAnswerOlderThanItsLifetimeIsReadAgain() throws Exception {
         SharedReads shared = new SharedReads(TimeUnit.MILLISECONDS.toNanos(20));
