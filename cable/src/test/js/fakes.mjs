@@ -14,6 +14,18 @@ export const MINIFIED = Boolean(process.env.CABLE_CLIENT);
 export const cable = globalThis.cable;
 
 /** Lets every pending promise chain run (the fakes only use microtasks). */
+/** A small seeded random generator (mulberry32): the seeded runs replay exactly from their seed. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export async function flush() {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 }

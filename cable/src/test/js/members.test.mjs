@@ -4,7 +4,7 @@
 // page by page, each page at the version current when it is read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClock, createTab, FakeServer } from './fakes.mjs';
+import { createClock, createTab, FakeServer, mulberry32 } from './fakes.mjs';
 
 const RUNS = Number(process.env.CABLE_MEMBERS_RUNS || 300);
 const FIRST_SEED = Number(process.env.CABLE_MEMBERS_SEED || 20261203);
@@ -283,17 +283,6 @@ test('users() reads one page: the first, or the one after `after`', async () => 
 });
 
 // ----- seeded random runs ---------------------------------------------------------------------
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function run(seed) {
   const rnd = mulberry32(seed);

@@ -5,21 +5,10 @@
 // in order (no reset is due: nothing is trimmed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBroadcastHub, createClock, createLocks, createTab, FakeServer } from './fakes.mjs';
+import { createBroadcastHub, createClock, createLocks, createTab, FakeServer, mulberry32 } from './fakes.mjs';
 
 const RUNS = Number(process.env.CABLE_MODEL_RUNS || 2000);
 const FIRST_SEED = Number(process.env.CABLE_MODEL_SEED || 20261202);
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function run(seed) {
   const rnd = mulberry32(seed);
